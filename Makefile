@@ -1,0 +1,42 @@
+# Two commands on a fresh machine with Python 3.11+ and make: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test install lint format messages clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+	$(BIN)/treffpunkt compilemessages -v0
+
+demo: install
+	$(BIN)/treffpunkt migrate -v0
+	$(BIN)/treffpunkt load_demo
+	@echo
+	@echo "Treffpunkt: http://$(HOST):$(PORT)/   (admin: http://$(HOST):$(PORT)/admin/)"
+	@echo "Logins (password treffpunkt-demo): organisator, moderatorin, mitglied, gast"
+	@echo
+	$(BIN)/treffpunkt runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Developers only (needs GNU gettext): refresh the catalogues after changing strings.
+messages: install
+	cd treffpunkt && ../$(BIN)/treffpunkt makemessages -l de -l en --no-obsolete --no-location
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

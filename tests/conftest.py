@@ -1,0 +1,149 @@
+"""Personas and a small network every test can build on.
+
+- ``organiser``: runs the network (staff, organisers' group)
+- ``moderator``: member who moderates the station "KI"
+- ``member``: member listed in the directory
+- ``guest``: the press, logged in
+- ``outsider``: a login with no person behind it
+- anonymous: the plain ``client``
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from treffpunkt.meetings.models import Meeting, Registration, Station
+from treffpunkt.network.models import ConsentPurpose, ConsentText, Organisation, Person, Profile
+from treffpunkt.network.services import give_consent, make_organiser
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing costs a third of a second per login; the tests are not about it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_person(first, last, organisation, *, status="member", consents=(), user=None):
+    person = Person.objects.create(
+        first_name=first,
+        last_name=last,
+        email=f"{first}.{last}@example.org".lower(),
+        organisation=organisation,
+        function="Geschäftsführung",
+        status=status,
+        user=user,
+    )
+    Profile.objects.create(person=person, challenges=f"Herausforderung von {first}")
+    for purpose in consents:
+        give_consent(person=person, purpose=purpose)
+    return person
+
+
+def make_login(username):
+    return get_user_model().objects.create_user(username=username, password=PASSWORD)
+
+
+@pytest.fixture
+def consent_texts(db):
+    for purpose in ConsentPurpose.values:
+        ConsentText.objects.create(purpose=purpose, version="1", text=f"Text {purpose}")
+
+
+@pytest.fixture
+def glassworks(db):
+    return Organisation.objects.create(
+        name="Glashütte Beispieltal", kind="company", sector="Glas", town="Beispieltal"
+    )
+
+
+@pytest.fixture
+def town(db):
+    return Organisation.objects.create(name="Stadt Musterbach", kind="municipality")
+
+
+@pytest.fixture
+def organiser(db, consent_texts, town):
+    user = make_login("orga")
+    make_organiser(user=user)
+    make_person("Olga", "Organisatorin", town, user=user)
+    return user
+
+
+@pytest.fixture
+def member(db, consent_texts, glassworks):
+    user = make_login("mitglied")
+    make_person(
+        "Mia",
+        "Mitglied",
+        glassworks,
+        consents=[ConsentPurpose.DIRECTORY, ConsentPurpose.CONTACT_SHARING],
+        user=user,
+    )
+    return user
+
+
+@pytest.fixture
+def moderator(db, consent_texts, glassworks):
+    user = make_login("moderator")
+    make_person("Max", "Moderator", glassworks, consents=[ConsentPurpose.DIRECTORY], user=user)
+    return user
+
+
+@pytest.fixture
+def guest(db, consent_texts, town):
+    user = make_login("gast")
+    make_person("Gerd", "Gast", town, status="guest", user=user)
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    return make_login("aussen")
+
+
+@pytest.fixture
+def upcoming_meeting(db, glassworks):
+    starts = timezone.now() + timedelta(days=30)
+    return Meeting.objects.create(
+        title="3. Netzwerktreffen",
+        host=glassworks,
+        venue="Werkhalle 2",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=4),
+        capacity=50,
+        registration_opens_at=timezone.now() - timedelta(days=1),
+        status=Meeting.Status.PUBLISHED,
+    )
+
+
+@pytest.fixture
+def draft_meeting(db, glassworks):
+    starts = timezone.now() + timedelta(days=60)
+    return Meeting.objects.create(
+        title="Geheimer Entwurf",
+        host=glassworks,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        capacity=20,
+    )
+
+
+@pytest.fixture
+def ki_station(upcoming_meeting, moderator):
+    return Station.objects.create(
+        meeting=upcoming_meeting, title="KI", capacity=20, moderator=moderator.person
+    )
+
+
+@pytest.fixture
+def hidden_participant(db, consent_texts, glassworks, upcoming_meeting):
+    """A registered person who gave no consent at all: nobody but organisers sees them."""
+    person = make_person("Hanna", "Verborgen", glassworks)
+    Registration.objects.create(
+        meeting=upcoming_meeting, person=person, topics="Wärmeplanung im Quartier"
+    )
+    return person

@@ -1,0 +1,65 @@
+"""The personal-data register knows every field of every model."""
+
+import pytest
+from django.apps import apps
+
+from treffpunkt.privacy import Category, register
+
+# Framework models that hold no personal data at all.
+WITHOUT_PERSONAL_DATA = {"contenttypes.ContentType", "auth.Permission", "auth.Group"}
+
+
+def all_models():
+    return [
+        model
+        for model in apps.get_models()
+        if f"{model._meta.app_label}.{model.__name__}" not in WITHOUT_PERSONAL_DATA
+    ]
+
+
+@pytest.mark.parametrize("model", all_models(), ids=lambda m: m._meta.label)
+def test_every_field_is_declared_personal_or_not(model):
+    assert register.undeclared_fields(model) == set()
+
+
+def test_personal_fields_of_a_person_are_named_with_their_category():
+    from treffpunkt.network.models import Person
+
+    fields = register.personal_fields(Person)
+
+    assert fields["email"] == Category.CONTACT
+    assert fields["last_name"] == Category.IDENTITY
+
+
+def test_declaring_a_field_that_does_not_exist_is_refused():
+    from treffpunkt.network.models import Tag
+    from treffpunkt.privacy import Register
+
+    with pytest.raises(ValueError, match=r"Tag has no field\(s\) \['colour'\]"):
+        Register().declare(
+            Tag,
+            personal={"colour": Category.PROFILE},
+            subjects=(),
+            purpose="",
+            retention="",
+            legal_basis="",
+        )
+
+
+def test_rows_about_a_person_find_their_data_in_every_app(member, upcoming_meeting):
+    from treffpunkt.meetings.models import Registration
+
+    person = member.person
+    Registration.objects.create(meeting=upcoming_meeting, person=person, topics="KI")
+
+    found = register.rows_about(person)
+
+    assert sorted(found) == [
+        "auth.User",
+        "meetings.Registration",
+        "network.Consent",
+        "network.Person",
+        "network.Profile",
+    ]
+    assert found["network.Person"] == [person]
+    assert len(found["network.Consent"]) == 2

@@ -1,0 +1,98 @@
+"""The settings: SQLite by default, PostgreSQL by URL, and clear words for bad values."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from treffpunkt import settings as treffpunkt_settings
+from treffpunkt.settings import database_from_url, envbool, secret_key
+
+
+def test_without_database_url_it_is_a_sqlite_file_in_the_data_dir(tmp_path):
+    config = database_from_url("", tmp_path)
+
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["NAME"] == tmp_path / "treffpunkt.sqlite3"
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_a_postgres_url_gives_postgresql(tmp_path):
+    config = database_from_url("postgres://treff:geheim@db.example:5433/netz", tmp_path)
+
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["NAME"], config["USER"], config["PASSWORD"]) == ("netz", "treff", "geheim")
+    assert (config["HOST"], config["PORT"]) == ("db.example", 5433)
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("not a url", "DATABASE_URL is not a database URL"),
+        ("mysql://root@localhost/x", "unsupported database"),
+        ("postgres://localhost", "names no database"),
+        ("sqlite://", "names no SQLite file"),
+    ],
+)
+def test_a_malformed_database_url_says_what_to_write(tmp_path, url, says):
+    with pytest.raises(ImproperlyConfigured) as error:
+        database_from_url(url, tmp_path)
+
+    assert says in str(error.value)
+    assert "postgres://USER:PASSWORD@HOST:PORT/NAME" in str(error.value)
+
+
+def test_debug_is_off_unless_asked_for(monkeypatch):
+    monkeypatch.delenv("DEBUG", raising=False)
+    assert envbool("DEBUG", False) is False
+    monkeypatch.setenv("DEBUG", "true")
+    assert envbool("DEBUG", False) is True
+    monkeypatch.setenv("DEBUG", "ja bitte")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG must be 'true' or 'false'"):
+        envbool("DEBUG", False)
+
+
+def test_the_running_settings_have_debug_off():
+    assert treffpunkt_settings.DEBUG is (os.environ.get("DEBUG", "").lower() == "true")
+
+
+def test_a_secret_key_is_generated_once_into_a_private_file(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+
+    first = secret_key(tmp_path)
+    second = secret_key(tmp_path)
+
+    assert first == second
+    assert len(first) >= 50
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_environment_secret_key_wins(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+
+    assert secret_key(tmp_path) == "from-the-environment"
+    assert not (tmp_path / "secret_key").exists()
+
+
+def run_cli(*args, **env):
+    command = [str(Path(sys.executable).with_name("treffpunkt")), *args]
+    environment = {**os.environ, **env}
+    return subprocess.run(command, capture_output=True, text=True, env=environment, timeout=60)
+
+
+def test_the_console_command_rejects_a_malformed_database_url_in_one_line(tmp_path):
+    result = run_cli("check", DATABASE_URL="oracle://x/y", TREFFPUNKT_DATA_DIR=str(tmp_path))
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("treffpunkt: configuration error: DATABASE_URL uses an")
+    assert "Traceback" not in result.stderr
+
+
+def test_the_console_command_runs_django_commands(tmp_path):
+    result = run_cli("check", DATABASE_URL="", TREFFPUNKT_DATA_DIR=str(tmp_path))
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout

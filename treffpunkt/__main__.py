@@ -1,0 +1,5 @@
+import sys
+
+from treffpunkt.cli import main
+
+sys.exit(main())

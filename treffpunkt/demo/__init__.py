@@ -1,0 +1,268 @@
+"""The fictional demo network: organisations, people, a held meeting and an upcoming one.
+
+``load_demo()`` reads ``network.json`` beside this module, checks every reference in it before
+writing anything, and then creates what is missing in one transaction: running it twice
+changes nothing. The upcoming meeting is dated relative to the day of the first load.
+"""
+
+import json
+from datetime import datetime, time, timedelta
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from treffpunkt.meetings.models import (
+    Assignment,
+    Encounter,
+    Meeting,
+    Registration,
+    Station,
+    StationNote,
+)
+from treffpunkt.meetings.services import record_held_round
+from treffpunkt.network.models import (
+    ConsentPurpose,
+    ConsentText,
+    Network,
+    Organisation,
+    OrganisationKind,
+    Person,
+    Profile,
+    Tag,
+)
+from treffpunkt.network.services import give_consent, make_organiser
+
+from .checks import DemoDataError, check_demo_data
+from .rotation import rotate
+
+DATA_FILE = Path(__file__).with_name("network.json")
+DEMO_PASSWORD = "treffpunkt-demo"
+ROUNDS = 3
+
+CONSENT_TEXTS = {
+    ConsentPurpose.DIRECTORY: "Ich bin einverstanden, dass Name, Organisation, Funktion und "
+    "Profil im Mitgliederverzeichnis für angemeldete Mitglieder sichtbar sind.",
+    ConsentPurpose.PHOTOS: "Ich bin einverstanden, dass Fotos, auf denen ich zu sehen bin, im "
+    "Bericht des Netzwerktreffens und in der Pressemitteilung erscheinen.",
+    ConsentPurpose.CONTACT_SHARING: "Ich bin einverstanden, dass meine E-Mail-Adresse "
+    "angemeldeten Mitgliedern angezeigt wird.",
+    ConsentPurpose.MATCHING: "Ich bin einverstanden, dass mein Profil genutzt wird, um mir und "
+    "anderen Mitgliedern Gesprächspartner vorzuschlagen.",
+}
+
+__all__ = ["DemoDataError", "load_demo"]
+
+
+def load_demo(*, path: Path = DATA_FILE, today=None) -> dict[str, int]:
+    """Load the demo network; returns how many rows of each kind were created.
+
+    Side effects: creates organisations, people, profiles, consents, the four demo logins,
+    both meetings with registrations, stations, notes, the held rounds and their encounters.
+    Raises DemoDataError (nothing written) when the data file is inconsistent.
+    """
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise DemoDataError(f"{path}: cannot read the demo data ({error}).") from None
+    check_demo_data(data)
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        loader = _Loader(today)
+        loader.load(data)
+    return loader.created
+
+
+class _Loader:
+    def __init__(self, today):
+        self.today = today
+        self.created: dict[str, int] = {}
+        self.people: dict[str, Person] = {}
+        self.organisations: dict[str, Organisation] = {}
+
+    def count(self, kind: str, created: bool) -> None:
+        self.created[kind] = self.created.get(kind, 0) + int(created)
+
+    def load(self, data: dict) -> None:
+        network = Network.current()
+        if network.name == "Treffpunkt":
+            network.name = data["network"]["name"]
+            network.office_email = data["network"]["office_email"]
+            network.save(update_fields=["name", "office_email"])
+        self.consent_texts()
+        for entry in data["organisations"]:
+            self.organisation(entry)
+        for entry in data["people"]:
+            self.person(entry)
+        for entry in data["users"]:
+            self.user(entry)
+        past = data["past_meeting"]
+        starts = datetime.fromisoformat(past["starts_at"])
+        self.meeting(past, starts=starts, ends=datetime.fromisoformat(past["ends_at"]), held=True)
+        upcoming = data["upcoming_meeting"]
+        day = self.today + timedelta(days=upcoming["days_from_today"])
+        starts = timezone.make_aware(
+            datetime.combine(day, time.fromisoformat(upcoming["start_time"]))
+        )
+        self.meeting(
+            upcoming,
+            starts=starts,
+            ends=starts + timedelta(hours=upcoming["duration_hours"]),
+            opens=starts
+            - timedelta(days=upcoming["days_from_today"])
+            - timedelta(days=upcoming["registration_opened_days_ago"]),
+            closes=starts - timedelta(days=upcoming["registration_closes_days_before"]),
+            held=False,
+        )
+
+    def consent_texts(self) -> None:
+        for purpose, text in CONSENT_TEXTS.items():
+            _text, created = ConsentText.objects.get_or_create(
+                purpose=purpose, version="2026-01", defaults={"text": text}
+            )
+            self.count("consent texts", created)
+
+    def organisation(self, entry: dict) -> None:
+        organisation, created = Organisation.objects.get_or_create(
+            name=entry["name"],
+            defaults={
+                "kind": OrganisationKind(entry["kind"]),
+                "sector": entry.get("sector", ""),
+                "town": entry.get("town", ""),
+                "website": entry.get("website", ""),
+            },
+        )
+        self.organisations[entry["name"]] = organisation
+        self.count("organisations", created)
+
+    def person(self, entry: dict) -> None:
+        email = entry["email"].lower()
+        person, created = Person.objects.get_or_create(
+            email=email,
+            defaults={
+                "first_name": entry["first_name"],
+                "last_name": entry["last_name"],
+                "organisation": self.organisations[entry["organisation"]],
+                "function": entry.get("function", ""),
+                "status": Person.Status(entry.get("status", "member")),
+            },
+        )
+        self.people[email] = person
+        self.count("people", created)
+        texts = entry.get("profile", {})
+        profile, created = Profile.objects.get_or_create(
+            person=person,
+            defaults={key: texts.get(key, "") for key in ("challenges", "offers", "needs")},
+        )
+        if created:
+            tags = [Tag.objects.get_or_create(name=name)[0] for name in texts.get("interests", [])]
+            profile.interests.set(tags)
+        self.count("profiles", created)
+        if created:
+            for purpose in entry.get("consents", []):
+                give_consent(person=person, purpose=purpose)
+
+    def user(self, entry: dict) -> None:
+        person = self.people[entry["person"].lower()]
+        User = get_user_model()
+        user, created = User.objects.get_or_create(
+            username=entry["username"],
+            defaults={
+                "email": person.email,
+                "first_name": person.first_name,
+                "last_name": person.last_name,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        if person.user_id is None:
+            person.user = user
+            person.save(update_fields=["user"])
+        if entry["role"] == "organiser":
+            make_organiser(user=user)
+        self.count("logins", created)
+
+    def meeting(self, entry: dict, *, starts, ends, held: bool, opens=None, closes=None) -> None:
+        meeting, created = Meeting.objects.get_or_create(
+            title=entry["title"],
+            defaults={
+                "description": entry.get("description", ""),
+                "format": Meeting.Format(entry.get("format", "stations")),
+                "host": self.organisations[entry["host"]],
+                "venue": entry.get("venue", ""),
+                "starts_at": starts,
+                "ends_at": ends,
+                "capacity": entry["capacity"],
+                "registration_opens_at": opens,
+                "registration_closes_at": closes,
+                "status": Meeting.Status.PUBLISHED,
+            },
+        )
+        self.count("meetings", created)
+        for offset, item in enumerate(entry.get("registrations", [])):
+            _registration, created = Registration.objects.get_or_create(
+                meeting=meeting,
+                person=self.people[item["person"].lower()],
+                defaults={
+                    "topics": item.get("topics", ""),
+                    "status": Registration.Status(item["status"]),
+                    # Keep the file's order as the order of registration (waitlist order).
+                    "created_at": min(starts, timezone.now()) - timedelta(days=30, minutes=-offset),
+                },
+            )
+            self.count("registrations", created)
+        for position, item in enumerate(entry.get("stations", [])):
+            self.station(meeting, item, position)
+        if held:
+            self.hold_rounds(meeting)
+
+    def station(self, meeting: Meeting, entry: dict, position: int) -> None:
+        moderator = self.people.get(entry.get("moderator", "").lower())
+        station, created = Station.objects.get_or_create(
+            meeting=meeting,
+            title=entry["title"],
+            defaults={
+                "description": entry.get("description", ""),
+                "moderator": moderator,
+                "capacity": entry["capacity"],
+                "position": position,
+            },
+        )
+        self.count("stations", created)
+        for note in entry.get("notes", []):
+            _note, created = StationNote.objects.get_or_create(
+                station=station,
+                text=note["text"],
+                defaults={
+                    "kind": StationNote.Kind(note["kind"]),
+                    "author": self.people.get(note.get("author", "").lower()),
+                    "owner": self.people.get(note.get("owner", "").lower()),
+                    "created_at": meeting.ends_at,
+                },
+            )
+            self.count("station notes", created)
+
+    def hold_rounds(self, meeting: Meeting) -> None:
+        """Plan the held meeting's rounds once and record who met whom in them."""
+        if Assignment.objects.filter(meeting=meeting).exists():
+            return
+        stations = list(meeting.stations.all())
+        attended = list(
+            meeting.registrations.filter(status=Registration.Status.ATTENDED)
+            .order_by("created_at", "pk")
+            .values_list("person_id", flat=True)
+        )
+        fixed = {s.moderator_id: s.pk for s in stations if s.moderator_id in set(attended)}
+        rounds = rotate(attended, [s.pk for s in stations], fixed=fixed, rounds=ROUNDS)
+        Assignment.objects.bulk_create(
+            Assignment(meeting=meeting, round=r, station_id=station_id, person_id=person_id)
+            for r, groups in enumerate(rounds)
+            for station_id, members in groups.items()
+            for person_id in members
+        )
+        self.count("assignments", True)
+        for r in range(ROUNDS):
+            record_held_round(meeting=meeting, round_index=r)
+        self.created["encounters"] = Encounter.objects.filter(meeting=meeting).count()

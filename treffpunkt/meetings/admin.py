@@ -1,0 +1,72 @@
+from django.contrib import admin
+
+from .models import Assignment, Encounter, Meeting, Registration, Station, StationNote
+
+
+class StationInline(admin.TabularInline):
+    model = Station
+    fields = ["position", "title", "moderator", "capacity"]
+    autocomplete_fields = ["moderator"]
+    extra = 0
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["title", "starts_at", "format", "host", "status", "capacity"]
+    list_filter = ["status", "format", "starts_at"]
+    search_fields = ["title", "venue", "host__name"]
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ["host"]
+    list_select_related = ["host"]
+    inlines = [StationInline]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["person", "meeting", "status", "created_at"]
+    list_filter = ["status", "meeting"]
+    search_fields = ["person__first_name", "person__last_name", "person__email", "topics"]
+    list_select_related = ["person", "meeting"]
+    autocomplete_fields = ["person", "meeting"]
+
+
+@admin.register(Station)
+class StationAdmin(admin.ModelAdmin):
+    list_display = ["title", "meeting", "moderator", "capacity"]
+    list_filter = ["meeting"]
+    search_fields = ["title", "meeting__title"]
+    list_select_related = ["meeting", "moderator"]
+    autocomplete_fields = ["moderator", "meeting"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "round", "station", "person"]
+    list_filter = ["meeting", "round"]
+    search_fields = ["person__first_name", "person__last_name", "station__title"]
+    list_select_related = ["meeting", "station", "person"]
+    autocomplete_fields = ["person", "station", "meeting"]
+
+
+@admin.register(StationNote)
+class StationNoteAdmin(admin.ModelAdmin):
+    list_display = ["station", "kind", "text", "owner"]
+    list_filter = ["kind", "station__meeting"]
+    search_fields = ["text", "station__title"]
+    list_select_related = ["station", "owner"]
+    autocomplete_fields = ["station", "author", "owner"]
+
+
+@admin.register(Encounter)
+class EncounterAdmin(admin.ModelAdmin):
+    """Read-only: encounters are recorded from held rounds, never typed in."""
+
+    list_display = ["meeting", "round", "person_a", "person_b"]
+    list_filter = ["meeting", "round"]
+    list_select_related = ["meeting", "person_a", "person_b"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

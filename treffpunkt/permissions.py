@@ -1,0 +1,107 @@
+"""Who may see and change what: the one rule set every view and template asks.
+
+Roles:
+
+- **organiser** runs the network: an active staff account (the admin is theirs).
+- **moderator** of a station: the person set as the station's moderator.
+- **member**: a person of the network with a login.
+- **guest** (a minister, the press): a person with a login and the guest status.
+- everybody else, logged in without a person or anonymous, sees only public pages.
+
+Each predicate tests one condition per line so the tests can cover each one; later issues
+add permissions here rather than checking roles in views.
+"""
+
+import rules
+
+from treffpunkt.network.models import ConsentPurpose, Person
+
+
+@rules.predicate
+def is_organiser(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    if not user.is_active:
+        return False
+    return user.is_staff
+
+
+def person_of(user) -> Person | None:
+    """The Person behind a login, or None (anonymous, or an account without a person)."""
+    if not user.is_authenticated:
+        return None
+    return getattr(user, "person", None)
+
+
+@rules.predicate
+def is_member(user) -> bool:
+    person = person_of(user)
+    if person is None:
+        return False
+    return person.status == Person.Status.MEMBER
+
+
+@rules.predicate
+def is_guest(user) -> bool:
+    person = person_of(user)
+    if person is None:
+        return False
+    return person.status == Person.Status.GUEST
+
+
+@rules.predicate
+def is_self(user, person) -> bool:
+    own = person_of(user)
+    if own is None or person is None:
+        return False
+    return own.pk == person.pk
+
+
+@rules.predicate
+def is_listed_in_directory(user, person) -> bool:
+    if person is None:
+        return False
+    return person.has_consent(ConsentPurpose.DIRECTORY)
+
+
+@rules.predicate
+def shares_contact_details(user, person) -> bool:
+    if person is None:
+        return False
+    return person.has_consent(ConsentPurpose.CONTACT_SHARING)
+
+
+@rules.predicate
+def is_station_moderator(user, station) -> bool:
+    own = person_of(user)
+    if own is None or station is None:
+        return False
+    return station.moderator_id == own.pk
+
+
+@rules.predicate
+def is_published(user, meeting) -> bool:
+    if meeting is None:
+        return False
+    return meeting.status != meeting.Status.DRAFT
+
+
+@rules.predicate
+def is_listed_organisation(user, organisation) -> bool:
+    if organisation is None:
+        return False
+    return organisation.listed
+
+
+# The directory: organisations are public when listed; people only to members and only with
+# their consent to be listed; contact details only with their consent to share them.
+rules.add_perm("network.see_organisation", is_organiser | is_listed_organisation)
+rules.add_perm("network.see_person", is_organiser | is_self | (is_member & is_listed_in_directory))
+rules.add_perm(
+    "network.see_contact_details", is_organiser | is_self | (is_member & shares_contact_details)
+)
+
+# Meetings: published ones are public; registrations (names!) are the organisers'.
+rules.add_perm("meetings.see_meeting", is_organiser | is_published)
+rules.add_perm("meetings.see_registrations", is_organiser)
+rules.add_perm("meetings.edit_station_notes", is_organiser | is_station_moderator)
