@@ -23,6 +23,7 @@ from treffpunkt.meetings.models import (
 )
 from treffpunkt.meetings.services import record_held_round
 from treffpunkt.network.models import (
+    Consent,
     ConsentPurpose,
     ConsentText,
     Network,
@@ -32,7 +33,7 @@ from treffpunkt.network.models import (
     Profile,
     Tag,
 )
-from treffpunkt.network.services import give_consent, make_organiser
+from treffpunkt.network.services import make_organiser
 
 from .checks import DemoDataError, check_demo_data
 from .rotation import rotate
@@ -40,6 +41,7 @@ from .rotation import rotate
 DATA_FILE = Path(__file__).with_name("network.json")
 DEMO_PASSWORD = "treffpunkt-demo"
 ROUNDS = 3
+CONSENT_VERSION = "2026-01"
 
 CONSENT_TEXTS = {
     ConsentPurpose.DIRECTORY: "Ich bin einverstanden, dass Name, Organisation, Funktion und "
@@ -78,10 +80,9 @@ class _Loader:
     def __init__(self, today):
         self.today = today
         self.created: dict[str, int] = {}
-        self.people: dict[str, Person] = {}
         self.organisations: dict[str, Organisation] = {}
 
-    def count(self, kind: str, created: bool) -> None:
+    def count(self, kind: str, created: bool | int) -> None:
         self.created[kind] = self.created.get(kind, 0) + int(created)
 
     def load(self, data: dict) -> None:
@@ -93,8 +94,7 @@ class _Loader:
         self.consent_texts()
         for entry in data["organisations"]:
             self.organisation(entry)
-        for entry in data["people"]:
-            self.person(entry)
+        self.load_people(data["people"])
         for entry in data["users"]:
             self.user(entry)
         past = data["past_meeting"]
@@ -110,8 +110,9 @@ class _Loader:
             starts=starts,
             ends=starts + timedelta(hours=upcoming["duration_hours"]),
             opens=starts
-            - timedelta(days=upcoming["days_from_today"])
-            - timedelta(days=upcoming["registration_opened_days_ago"]),
+            - timedelta(
+                days=upcoming["days_from_today"] + upcoming["registration_opened_days_ago"]
+            ),
             closes=starts - timedelta(days=upcoming["registration_closes_days_before"]),
             held=False,
         )
@@ -119,7 +120,7 @@ class _Loader:
     def consent_texts(self) -> None:
         for purpose, text in CONSENT_TEXTS.items():
             _text, created = ConsentText.objects.get_or_create(
-                purpose=purpose, version="2026-01", defaults={"text": text}
+                purpose=purpose, version=CONSENT_VERSION, defaults={"text": text}
             )
             self.count("consent texts", created)
 
@@ -136,32 +137,57 @@ class _Loader:
         self.organisations[entry["name"]] = organisation
         self.count("organisations", created)
 
-    def person(self, entry: dict) -> None:
-        email = entry["email"].lower()
-        person, created = Person.objects.get_or_create(
-            email=email,
-            defaults={
-                "first_name": entry["first_name"],
-                "last_name": entry["last_name"],
-                "organisation": self.organisations[entry["organisation"]],
-                "function": entry.get("function", ""),
-                "status": Person.Status(entry.get("status", "member")),
-            },
+    def load_people(self, entries: list[dict]) -> None:
+        """Create the people that are missing, with profile, interests and consents.
+
+        In bulk (a few queries instead of thousands): the loader is an import, and the
+        people it creates are new, so there is nothing to reconcile row by row.
+        """
+        by_email = {entry["email"].lower(): entry for entry in entries}
+        self.people = {p.email: p for p in Person.objects.filter(email__in=by_email)}
+        new = [
+            Person(
+                first_name=entry["first_name"],
+                last_name=entry["last_name"],
+                email=email,
+                organisation=self.organisations[entry["organisation"]],
+                function=entry.get("function", ""),
+                status=Person.Status(entry.get("status", "member")),
+            )
+            for email, entry in by_email.items()
+            if email not in self.people
+        ]
+        Person.objects.bulk_create(new)
+        # bulk_create sets primary keys on PostgreSQL only; fetch them back everywhere.
+        self.people = {p.email: p for p in Person.objects.filter(email__in=by_email)}
+        fresh = [self.people[p.email] for p in new]
+        self.count("people", len(fresh))
+        profile_texts = [by_email[p.email].get("profile", {}) for p in fresh]
+        Profile.objects.bulk_create(
+            Profile(
+                person=person, **{k: texts.get(k, "") for k in ("challenges", "offers", "needs")}
+            )
+            for person, texts in zip(fresh, profile_texts, strict=True)
         )
-        self.people[email] = person
-        self.count("people", created)
-        texts = entry.get("profile", {})
-        profile, created = Profile.objects.get_or_create(
-            person=person,
-            defaults={key: texts.get(key, "") for key in ("challenges", "offers", "needs")},
+        self.interests(fresh, [texts.get("interests", []) for texts in profile_texts])
+        texts = {text.purpose: text for text in ConsentText.objects.filter(version=CONSENT_VERSION)}
+        Consent.objects.bulk_create(
+            Consent(person=person, text=texts[purpose])
+            for person in fresh
+            for purpose in by_email[person.email].get("consents", [])
         )
-        if created:
-            tags = [Tag.objects.get_or_create(name=name)[0] for name in texts.get("interests", [])]
-            profile.interests.set(tags)
-        self.count("profiles", created)
-        if created:
-            for purpose in entry.get("consents", []):
-                give_consent(person=person, purpose=purpose)
+
+    def interests(self, people: list[Person], names_per_person: list[list[str]]) -> None:
+        names = {name for names in names_per_person for name in names}
+        existing = set(Tag.objects.filter(name__in=names).values_list("name", flat=True))
+        Tag.objects.bulk_create(Tag(name=name) for name in sorted(names - existing))
+        tags = dict(Tag.objects.filter(name__in=names).values_list("name", "pk"))
+        profiles = dict(Profile.objects.filter(person__in=people).values_list("person_id", "pk"))
+        Profile.interests.through.objects.bulk_create(
+            Profile.interests.through(profile_id=profiles[person.pk], tag_id=tags[name])
+            for person, names in zip(people, names_per_person, strict=True)
+            for name in names
+        )
 
     def user(self, entry: dict) -> None:
         person = self.people[entry["person"].lower()]
