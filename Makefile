@@ -23,6 +23,9 @@ demo: install
 	@echo "Treffpunkt: http://$(HOST):$(PORT)/   (admin: http://$(HOST):$(PORT)/admin/)"
 	@echo "Logins (password treffpunkt-demo): organisator, moderatorin, mitglied, gast"
 	@echo
+	@# The background worker (e-mails, PDFs) runs beside the web server and stops with it.
+	$(BIN)/treffpunkt db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/treffpunkt runserver $(HOST):$(PORT)
 
 test: install
@@ -36,7 +39,7 @@ format: install
 
 # Developers only (needs GNU gettext): refresh the catalogues after changing strings.
 messages: install
-	cd treffpunkt && ../$(BIN)/treffpunkt makemessages -l de -l en --no-obsolete --no-location
+	cd treffpunkt && ../$(BIN)/treffpunkt makemessages -l de --no-obsolete --no-location
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -8,9 +8,13 @@
 - anonymous: the plain ``client``
 """
 
+import email
+import email.policy
+import socket
 from datetime import timedelta
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -22,9 +26,45 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
+def _test_settings(settings, tmp_path):
     # Real hashing costs a third of a second per login; the tests are not about it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks run as soon as they are enqueued (after commit: use
+    # django_capture_on_commit_callbacks(execute=True)); test_tasks.py runs the real worker.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # No test may reach a real mail server: without the ``mailbox`` fixture, sending fails.
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9
+
+
+class Mailbox:
+    """What a real SMTP server on localhost received, parsed."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 Message accepted"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def mailbox(settings):
+    """A real SMTP server (aiosmtpd) on localhost; yields the list of received messages."""
+    handler = Mailbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    yield handler.messages
+    controller.stop()
 
 
 def make_person(first, last, organisation, *, status="member", consents=(), user=None):

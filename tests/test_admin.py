@@ -21,6 +21,11 @@ ADMIN_PAGES = [
     "meetings_assignment",
     "meetings_stationnote",
     "meetings_encounter",
+    "meetings_invitation",
+    "meetings_photo",
+    "meetings_quote",
+    "meetings_contactconfirmation",
+    "meetings_job",
 ]
 
 

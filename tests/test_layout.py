@@ -58,6 +58,4 @@ def test_a_wrong_password_says_so_in_german(client, member):
     response = client.post(reverse("login"), {"username": "mitglied", "password": "falsch"})
 
     assert response.status_code == 200
-    assert (
-        "Bitte Benutzername und Passwort eingeben." in response.content.decode()
-    )
+    assert "Bitte Benutzername und Passwort eingeben." in response.content.decode()

@@ -104,4 +104,6 @@ rules.add_perm(
 # Meetings: published ones are public; registrations (names!) are the organisers'.
 rules.add_perm("meetings.see_meeting", is_organiser | is_published)
 rules.add_perm("meetings.see_registrations", is_organiser)
+rules.add_perm("meetings.manage_meeting", is_organiser)
+rules.add_perm("meetings.check_in", is_organiser)
 rules.add_perm("meetings.edit_station_notes", is_organiser | is_station_moderator)

@@ -22,6 +22,7 @@ class Category(models.TextChoices):
     CONSENT = "consent", _("Consent records")
     ACCOUNT = "account", _("Login account")
     CONTENT = "content", _("Contributions (notes, topics)")
+    PHOTO = "photo", _("Photos")
 
 
 @dataclass(frozen=True)

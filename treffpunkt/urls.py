@@ -2,12 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from treffpunkt.meetings import views as meetings
 from treffpunkt.network import views as network
 
 urlpatterns = [
-    path("", meetings.home, name="home"),
-    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),
+    path("", include("treffpunkt.meetings.urls")),
     path("organisations/", network.organisation_list, name="organisations"),
     path("organisations/<int:pk>/", network.organisation_detail, name="organisation"),
     path("login/", auth_views.LoginView.as_view(), name="login"),

@@ -1,8 +1,14 @@
-"""The only way to fetch a meeting for a viewer (rule ``meetings.see_meeting``)."""
+"""The only ways to fetch meetings and what hangs off them for a viewer.
 
+Each helper applies the rules of ``treffpunkt.permissions``: 404 when the object does not
+exist or is hidden from the viewer, PermissionDenied when the viewer may see it but not do
+what the page does. Views never fetch these objects another way.
+"""
+
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import Meeting
+from .models import Job, Meeting, Registration, Station
 
 
 def get_meeting_for_user(user, pk: int) -> Meeting:
@@ -10,4 +16,53 @@ def get_meeting_for_user(user, pk: int) -> Meeting:
     try:
         return Meeting.objects.visible_to(user).select_related("host").get(pk=pk)
     except Meeting.DoesNotExist:
+        raise Http404 from None
+
+
+def get_meeting_for_organiser(user, pk: int) -> Meeting:
+    """The meeting for pages that run it (plan, check-in, registrations): organisers only."""
+    meeting = get_meeting_for_user(user, pk)
+    if not user.has_perm("meetings.manage_meeting", meeting):
+        raise PermissionDenied
+    return meeting
+
+
+def get_registration_by_token(token: str) -> Registration:
+    """The registration behind a personal link; the token is the only key needed."""
+    if not token or len(token) > 64:
+        raise Http404
+    try:
+        return Registration.objects.select_related("meeting", "person").get(token=token)
+    except Registration.DoesNotExist:
+        raise Http404 from None
+
+
+def get_registration_for_checkin(user, meeting: Meeting, code: str) -> Registration:
+    """The registration a badge's QR code names, for an organiser checking people in."""
+    if not user.has_perm("meetings.check_in", meeting):
+        raise PermissionDenied
+    try:
+        return meeting.registrations.select_related("person").get(checkin_code=code)
+    except Registration.DoesNotExist:
+        raise Http404 from None
+
+
+def get_station_for_moderator(user, pk: int) -> Station:
+    """A station whose notes ``user`` may edit: its moderator, or an organiser."""
+    try:
+        station = Station.objects.select_related("meeting", "moderator").get(pk=pk)
+    except Station.DoesNotExist:
+        raise Http404 from None
+    if not user.has_perm("meetings.see_meeting", station.meeting):
+        raise Http404
+    if not user.has_perm("meetings.edit_station_notes", station):
+        raise PermissionDenied
+    return station
+
+
+def get_job_for_organiser(user, meeting_pk: int, job_pk: int) -> Job:
+    meeting = get_meeting_for_organiser(user, meeting_pk)
+    try:
+        return meeting.jobs.select_related("meeting").get(pk=job_pk)
+    except Job.DoesNotExist:
         raise Http404 from None

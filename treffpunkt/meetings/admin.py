@@ -1,6 +1,18 @@
 from django.contrib import admin
 
-from .models import Assignment, Encounter, Meeting, Registration, Station, StationNote
+from .models import (
+    Assignment,
+    ContactConfirmation,
+    Encounter,
+    Invitation,
+    Job,
+    Meeting,
+    Photo,
+    Quote,
+    Registration,
+    Station,
+    StationNote,
+)
 
 
 class StationInline(admin.TabularInline):
@@ -70,3 +82,54 @@ class EncounterAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "meeting", "person", "sent_at"]
+    list_filter = ["meeting", ("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email", "person__last_name"]
+    list_select_related = ["meeting", "person"]
+    autocomplete_fields = ["person", "meeting"]
+
+
+@admin.register(Photo)
+class PhotoAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "meeting", "kind", "uploaded_at"]
+    list_filter = ["meeting", "kind"]
+    search_fields = ["caption"]
+    autocomplete_fields = ["meeting", "people"]
+
+
+@admin.register(Quote)
+class QuoteAdmin(admin.ModelAdmin):
+    list_display = ["person", "meeting", "text"]
+    list_filter = ["meeting"]
+    search_fields = ["text", "person__last_name"]
+    list_select_related = ["person", "meeting"]
+    autocomplete_fields = ["person", "meeting"]
+
+
+@admin.register(ContactConfirmation)
+class ContactConfirmationAdmin(admin.ModelAdmin):
+    list_display = ["person", "contact", "meeting", "created_at"]
+    list_filter = ["meeting"]
+    list_select_related = ["person", "contact", "meeting"]
+    autocomplete_fields = ["person", "contact", "meeting"]
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["kind", "meeting", "status", "done", "total", "created_at"]
+    list_filter = ["status", "kind"]
+    readonly_fields = [
+        "kind",
+        "meeting",
+        "status",
+        "done",
+        "total",
+        "message",
+        "result",
+        "created_by",
+        "finished_at",
+    ]

@@ -4,7 +4,19 @@ from django.utils.translation import gettext_lazy as _
 
 from treffpunkt.privacy import Category, register
 
-from .models import Assignment, Encounter, Meeting, Registration, Station, StationNote
+from .models import (
+    Assignment,
+    ContactConfirmation,
+    Encounter,
+    Invitation,
+    Job,
+    Meeting,
+    Photo,
+    Quote,
+    Registration,
+    Station,
+    StationNote,
+)
 
 MEETINGS = _("Art. 6(1)(b) GDPR: registration for the meeting")
 TEN_YEARS = _("Ten years after the meeting, for the network's history of who has met")
@@ -18,8 +30,12 @@ register.declare(
         "topics": Category.CONTENT,
         "status": Category.PARTICIPATION,
         "created_at": Category.PARTICIPATION,
+        "updated_at": Category.PARTICIPATION,
+        "checked_in_at": Category.PARTICIPATION,
+        "wishes": Category.PARTICIPATION,
     },
-    other=["id"],
+    # Secrets of the personal link and the badge: they identify nobody by themselves.
+    other=["id", "token", "checkin_code"],
     purpose=_("Running the meeting: seats, waitlist, check-in"),
     retention=TEN_YEARS,
     legal_basis=MEETINGS,
@@ -83,4 +99,75 @@ register.declare(
     purpose="",
     retention="",
     legal_basis="",
+)
+register.declare(
+    Invitation,
+    subjects=("person",),
+    personal={
+        "email": Category.CONTACT,
+        "person": Category.CONTACT,
+        "meeting": Category.PARTICIPATION,
+        "created_at": Category.PARTICIPATION,
+        "sent_at": Category.PARTICIPATION,
+    },
+    other=["id", "token"],
+    purpose=_("Inviting members and past participants to a meeting"),
+    retention=_("One year after the meeting"),
+    legal_basis=_("Art. 6(1)(f) GDPR: legitimate interest in inviting members"),
+)
+register.declare(
+    ContactConfirmation,
+    subjects=("person", "contact"),
+    personal={
+        "person": Category.PARTICIPATION,
+        "contact": Category.PARTICIPATION,
+        "meeting": Category.PARTICIPATION,
+        "created_at": Category.PARTICIPATION,
+    },
+    other=["id"],
+    purpose=_("Counting the contacts a meeting produced, for its report"),
+    retention=TEN_YEARS,
+    legal_basis=_("Art. 6(1)(a) GDPR: the participant confirms it themselves"),
+)
+register.declare(
+    Photo,
+    subjects=("people",),
+    personal={"image": Category.PHOTO, "people": Category.PHOTO, "caption": Category.PHOTO},
+    other=["id", "meeting", "kind", "uploaded_at"],
+    purpose=_("Documenting the meeting; shown in reports only with consent"),
+    retention=_("Five years after the meeting, or until consent is withdrawn"),
+    legal_basis=_("Art. 6(1)(a) GDPR: consent to photos"),
+)
+register.declare(
+    Quote,
+    subjects=("person",),
+    personal={
+        "person": Category.CONTENT,
+        "text": Category.CONTENT,
+        "created_at": Category.CONTENT,
+    },
+    other=["id", "meeting"],
+    purpose=_("Quotes in the press release, only with consent"),
+    retention=TEN_YEARS,
+    legal_basis=_("Art. 6(1)(a) GDPR: consent to be quoted"),
+)
+register.declare(
+    Job,
+    subjects=("created_by__person",),
+    # Generated files (badges, schedules) carry names; they are removed with the job.
+    personal={"created_by": Category.ACCOUNT, "result": Category.PARTICIPATION},
+    other=[
+        "id",
+        "meeting",
+        "kind",
+        "status",
+        "done",
+        "total",
+        "message",
+        "created_at",
+        "finished_at",
+    ],
+    purpose=_("Showing organisers the progress of long work"),
+    retention=_("30 days"),
+    legal_basis=MEETINGS,
 )

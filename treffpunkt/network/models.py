@@ -198,6 +198,7 @@ class ConsentPurpose(models.TextChoices):
     PHOTOS = "photos", _("Photos of me in reports")
     CONTACT_SHARING = "contact_sharing", _("Sharing my contact details with members")
     MATCHING = "matching", _("Contact suggestions from my profile")
+    QUOTES = "quotes", _("Being quoted in the meeting's press release")
 
 
 class ConsentText(models.Model):

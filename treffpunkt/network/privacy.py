@@ -4,6 +4,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
 from treffpunkt.privacy import Category, register
 
@@ -103,6 +104,16 @@ register.declare(
     purpose=_("Audit trail of organisers' changes in the admin"),
     retention=_("Two years"),
     legal_basis=_("Art. 6(1)(f) GDPR: legitimate interest in accountable administration"),
+)
+# Background task rows carry ids and counts as arguments, never names or addresses.
+register.declare(
+    DBTaskResult,
+    subjects=(),
+    personal={},
+    other=[f.name for f in DBTaskResult._meta.get_fields() if f.concrete],
+    purpose="",
+    retention="",
+    legal_basis="",
 )
 register.declare(
     Session,

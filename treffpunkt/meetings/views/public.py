@@ -1,10 +1,11 @@
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
+from django.urls import path
 
 from treffpunkt.network.models import Consent
 
-from .access import get_meeting_for_user
-from .models import Meeting, Registration
+from ..access import get_meeting_for_user
+from ..models import Meeting, Registration
 
 
 def home(request):
@@ -38,3 +39,9 @@ def meeting_detail(request, pk: int):
             "person", "person__organisation"
         )
     return render(request, "meetings/meeting_detail.html", context)
+
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("meetings/<int:pk>/", meeting_detail, name="meeting"),
+]

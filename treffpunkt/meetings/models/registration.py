@@ -1,0 +1,79 @@
+"""Who registered for a meeting, with which topics, and where they stand."""
+
+import secrets
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from treffpunkt.network.models import Person
+
+from .meeting import Meeting, new_token
+
+
+def new_checkin_code() -> str:
+    """A short secret for the badge's QR code (it can check in, nothing else)."""
+    return secrets.token_urlsafe(12)
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        CANCELLED = "cancelled", _("Cancelled")
+        ATTENDED = "attended", _("Attended")
+        NO_SHOW = "no_show", _("No-show")
+
+    #: Statuses that hold a seat.
+    SEATED = (Status.CONFIRMED, Status.ATTENDED)
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    topics = models.TextField(
+        _("topics"), blank=True, help_text=_("What the person would like to talk about.")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.CONFIRMED
+    )
+    created_at = models.DateTimeField(_("registered"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    token = models.CharField(
+        max_length=64,
+        unique=True,
+        default=new_token,
+        editable=False,
+        help_text=_("Secret of the personal link that changes or cancels the registration."),
+    )
+    checkin_code = models.CharField(
+        max_length=32,
+        unique=True,
+        default=new_checkin_code,
+        editable=False,
+        help_text=_("Printed on the badge as a QR code; it only checks the person in."),
+    )
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    wishes = models.ManyToManyField(
+        "meetings.Station",
+        verbose_name=_("station wishes"),
+        blank=True,
+        related_name="wished_by",
+    )
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person"],
+                name="registration_once_per_meeting",
+                violation_error_message=_("This person is registered for this meeting already."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.meeting}"

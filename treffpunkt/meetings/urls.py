@@ -1,0 +1,8 @@
+"""The meetings app's pages: each views module lists its own URL patterns."""
+
+from .views import jobs, public
+
+urlpatterns = [
+    *public.urlpatterns,
+    *jobs.urlpatterns,
+]
