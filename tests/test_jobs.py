@@ -11,6 +11,9 @@ from treffpunkt.meetings.tasks import count_registrations
 from .test_pages import client_for
 
 
+# The worker closes its database connection after each task, as in production: that needs
+# real transactions, not the test's rolled-back one.
+@pytest.mark.django_db(transaction=True)
 def test_a_job_runs_through_the_database_worker(
     settings, upcoming_meeting, organiser, hidden_participant, django_capture_on_commit_callbacks
 ):

@@ -52,6 +52,8 @@ def database_from_url(url: str, data_dir: Path) -> dict:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": data_dir / "treffpunkt.sqlite3",
             "OPTIONS": SQLITE_OPTIONS,
+            # Tests run on a file too: an in-memory database would hide locking behaviour.
+            "TEST": {"NAME": str(data_dir / "test-treffpunkt.sqlite3")},
         }
     hint = (
         "Write it as postgres://USER:PASSWORD@HOST:PORT/NAME or sqlite:////absolute/path.sqlite3, "
