@@ -63,3 +63,15 @@ def test_rows_about_a_person_find_their_data_in_every_app(member, upcoming_meeti
     ]
     assert found["network.Person"] == [person]
     assert len(found["network.Consent"]) == 2
+
+
+def test_the_record_of_processing_lists_every_personal_field(db, capsys):
+    from django.core.management import call_command
+
+    call_command("privacy_record")
+    record = capsys.readouterr().out
+
+    assert "| Personen | Vorname (Identität (Name, Funktion)), Nachname" in record
+    assert "| Einwilligungen |" in record
+    assert "Art. 6 Abs. 1 lit. a DSGVO: Einwilligung in Fotos" in record
+    assert "Organisationen" not in record

@@ -1,0 +1,84 @@
+"""Benchmark instances (requests built in code; ids and organisations are invented)."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _people(n: int, rng: random.Random, *, orgs: int = 0, cats: bool = False) -> list[dict]:
+    out = []
+    for i in range(n):
+        person: dict = {"id": f"p{i:04d}"}
+        if orgs:
+            person["organisation"] = f"org{rng.randrange(orgs):03d}"
+        if cats:
+            person["category"] = rng.choice(["company"] * 6 + ["municipality"] * 3 + ["politics"])
+        out.append(person)
+    return out
+
+
+def uniform(n: int, stations: int, capacity: int, rounds: int, mode: str, **extra) -> dict:
+    return {
+        "rounds": rounds,
+        "mode": mode,
+        "stations": [{"id": f"s{k:03d}", "capacity": capacity} for k in range(stations)],
+        "participants": [{"id": f"p{i:04d}"} for i in range(n)],
+        "seed": 1,
+        "time_limit_s": 30.0,
+        **extra,
+    }
+
+
+def golfer(g: int, s: int, w: int) -> dict:
+    return uniform(g * s, g, s, w, "tables")
+
+
+def with_history(n: int, stations: int, capacity: int, rounds: int, mode: str) -> dict:
+    """Realistic side data plus known pairs from an earlier meeting of half the people."""
+    rng = random.Random(5)
+    request = uniform(n, stations, capacity, rounds, mode)
+    request["participants"] = _people(n, rng, orgs=n // 3, cats=True)
+    earlier = rng.sample(range(n), n // 2)
+    groups = [earlier[k::stations] for k in range(stations)]
+    request["known_pairs"] = [
+        [f"p{a:04d}", f"p{b:04d}"] for group in groups for i, a in enumerate(group)
+        for b in group[i + 1 :]
+    ]  # fmt: skip
+    return request
+
+
+def seed_meeting() -> dict:
+    return json.loads((ROOT / "examples" / "netzwerktreffen.json").read_text(encoding="utf-8"))
+
+
+def dialogue_50() -> dict:
+    """The research note's 50-person dialogue case: 3 stations of 20, 3 fixed moderators."""
+    request = uniform(50, 3, 20, 3, "stations")
+    for k in range(3):
+        request["participants"][k]["fixed_station"] = f"s{k:03d}"
+    return request
+
+
+# (name, request factory, best value known: from the research note's exact models and
+# constructions; None where the proven bound is the only reference)
+INSTANCES = [
+    ("seed meeting 50/3x20/3 stations", seed_meeting, None),
+    ("50 / 3x20 / 3 stations, 3 moderators", dialogue_50, 887),
+    ("51 / 3x17 / 2 tables", lambda: uniform(51, 3, 17, 2, "tables"), 696),
+    ("51 / 3x17 / 3 tables", lambda: uniform(51, 3, 17, 3, "tables"), 984),
+    ("51 / 3x17 / 2 stations", lambda: uniform(51, 3, 17, 2, "stations"), 624),
+    ("51 / 3x17 / 3 stations", lambda: uniform(51, 3, 17, 3, "stations"), 840),
+    ("120 / 6x20 / 4 stations", lambda: uniform(120, 6, 20, 4, "stations"), None),
+    ("600 / 12x50 / 5 stations, known", lambda: with_history(600, 12, 50, 5, "stations"), None),
+    ("2000 / 250x8 / 6 tables", lambda: uniform(2000, 250, 8, 6, "tables"), None),
+    ("2000 / 12x167 / 6 stations", lambda: uniform(2000, 12, 167, 6, "stations"), None),
+    ("SGP 5-3-7", lambda: golfer(5, 3, 7), 105),
+    ("SGP 6-3-8", lambda: golfer(6, 3, 8), 144),
+    ("SGP 8-4-9", lambda: golfer(8, 4, 9), 432),
+    ("SGP 8-4-10", lambda: golfer(8, 4, 10), 480),
+    ("SGP 10-4-10", lambda: golfer(10, 4, 10), 600),
+]

@@ -1,0 +1,78 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from treffpunkt.planning import PlanningError, evaluate, plan
+
+from .checks import recount, rule_breaks
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = json.loads((ROOT / "examples" / "netzwerktreffen.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def example_plan() -> dict:
+    return plan({**EXAMPLE, "effort": 0.3})
+
+
+def small_request(**extra) -> dict:
+    return {
+        "rounds": 3,
+        "mode": "stations",
+        "stations": [{"id": s, "capacity": 6} for s in ("a", "b", "c")],
+        "participants": [{"id": f"p{i}", "organisation": f"o{i % 5}"} for i in range(15)],
+        "seed": 3,
+        **extra,
+    }
+
+
+def test_importing_the_engine_does_not_import_django():
+    code = "import sys, treffpunkt.planning.cli; print('django' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_the_example_plan_keeps_every_hard_rule(example_plan):
+    result = example_plan
+    assert rule_breaks(EXAMPLE, result["rounds"]) == []
+
+
+def test_the_example_metrics_match_an_independent_count(example_plan):
+    result = example_plan
+    expected = recount(EXAMPLE, result["rounds"])
+    assert {key: result["metrics"][key] for key in expected} == expected
+
+
+def test_the_same_request_and_seed_give_the_same_plan():
+    assert plan(small_request())["rounds"] == plan(small_request())["rounds"]
+
+
+def test_frozen_rounds_are_kept_exactly():
+    first = plan(small_request())
+    frozen = first["rounds"][:1]
+    frozen[0] = {"a": frozen[0]["b"], "b": frozen[0]["a"], "c": frozen[0]["c"]}
+    again = plan(small_request(frozen_rounds=frozen, seed=9))
+    assert again["rounds"][0] == frozen[0]
+    assert rule_breaks(small_request(), again["rounds"]) == []
+
+
+def test_evaluate_reports_a_hand_move_over_capacity():
+    request = small_request(stations=[{"id": s, "capacity": 5} for s in ("a", "b", "c")])
+    rounds = plan(request)["rounds"]
+    rounds[0]["a"].append(rounds[0]["b"].pop())
+    metrics = evaluate(request, rounds)
+    assert "Round 0: station 'a' has 6 people but room for 5." in metrics["violations"]
+    assert metrics["new_pairs"] == recount(request, rounds)["new_pairs"]
+
+
+def test_evaluate_rejects_an_unknown_person():
+    with pytest.raises(PlanningError, match="'zz', who is not a participant"):
+        evaluate(small_request(), [{"a": ["zz"]}, {}, {}])
+
+
+def test_the_bound_is_never_below_the_plan(example_plan):
+    result = example_plan
+    assert result["metrics"]["new_pairs"] <= result["metrics"]["upper_bound_new_pairs"]

@@ -1,0 +1,72 @@
+"""Known optima (rotation research note) and the upper bound on tiny exhaustive cases."""
+
+from itertools import product
+
+import pytest
+
+from treffpunkt.planning import plan
+
+from .checks import recount
+
+
+def uniform(n, stations, capacity, rounds, mode, moderators=0):
+    people = [{"id": f"p{i:02d}"} for i in range(n)]
+    for k in range(moderators):
+        people[k]["fixed_station"] = f"s{k}"
+    return {
+        "rounds": rounds, "mode": mode, "participants": people, "seed": 1,
+        "stations": [{"id": f"s{k}", "capacity": capacity} for k in range(stations)],
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("request_", "optimum"),
+    [
+        (uniform(51, 3, 17, 3, "tables"), 984),
+        (uniform(51, 3, 17, 2, "stations"), 624),
+        (uniform(51, 3, 17, 3, "stations"), 840),
+        (uniform(50, 3, 20, 3, "stations", moderators=3), 887),
+    ],
+    ids=["3x17 R3 tables", "3x17 R2 stations", "3x17 R3 stations", "50 dialogue"],
+)
+def test_it_reaches_and_proves_the_known_optimum(request_, optimum):
+    metrics = plan(request_)["metrics"]
+    assert (metrics["new_pairs"], metrics["upper_bound_new_pairs"]) == (optimum, optimum)
+
+
+def test_it_reaches_the_optimum_of_two_rounds_at_three_tables_of_17():
+    metrics = plan({**uniform(51, 3, 17, 2, "tables"), "effort": 0.5})["metrics"]
+    assert (metrics["new_pairs"], metrics["upper_bound_new_pairs"]) == (696, 696)
+
+
+@pytest.mark.parametrize(("g", "s", "w"), [(5, 3, 7), (8, 4, 9)])
+def test_social_golfer_instances_come_out_without_repeats(g, s, w):
+    metrics = plan(uniform(g * s, g, s, w, "tables"))["metrics"]
+    assert (metrics["repeat_meetings"], metrics["new_pairs"]) == (0, w * g * s * (s - 1) // 2)
+
+
+def best_by_enumeration(request) -> int:
+    """Most distinct pairs over every plan of a tiny request (no fixed people, all present)."""
+    n, k, rounds = len(request["participants"]), len(request["stations"]), request["rounds"]
+    cap = request["stations"][0]["capacity"]
+    ids = [p["id"] for p in request["participants"]]
+    one_round = [row for row in product(range(k), repeat=n) if max(row.count(s) for s in
+                 range(k)) <= cap]  # fmt: skip
+    best = 0
+    for rows in product(one_round, repeat=rounds):
+        if request["mode"] == "stations" and any(
+            len({row[i] for row in rows}) < rounds for i in range(n)
+        ):
+            continue
+        plan_rounds = [{f"s{s}": [ids[i] for i in range(n) if row[i] == s] for s in range(k)}
+                       for row in rows]  # fmt: skip
+        best = max(best, recount(request, plan_rounds)["new_pairs"])
+    return best
+
+
+@pytest.mark.parametrize("mode", ["stations", "tables"])
+def test_the_bound_holds_against_exhaustive_search(mode):
+    request = uniform(6, 2, 4, 2, mode)
+    best = best_by_enumeration(request)
+    metrics = plan(request)["metrics"]
+    assert metrics["new_pairs"] == best <= metrics["upper_bound_new_pairs"]

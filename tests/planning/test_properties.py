@@ -1,0 +1,64 @@
+"""Property tests: random valid requests always give plans that keep every hard rule."""
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from treffpunkt.planning import PlanningError, plan
+
+from .checks import recount, rule_breaks
+
+
+@st.composite
+def requests(draw):
+    mode = draw(st.sampled_from(["stations", "tables"]))
+    n_stations = draw(st.integers(2, 4))
+    rounds = draw(st.integers(1, n_stations if mode == "stations" else 4))
+    caps = [draw(st.integers(2, 6)) for _ in range(n_stations)]
+    n_people = draw(st.integers(2, min(sum(caps), 14)))
+    people = []
+    for i in range(n_people):
+        person = {
+            "id": f"p{i}",
+            "organisation": f"o{draw(st.integers(0, 4))}",
+            "category": draw(st.sampled_from(["company", "municipality", "politics"])),
+        }
+        if draw(st.booleans()):
+            person["absent_rounds"] = sorted(draw(st.sets(st.integers(0, rounds - 1), max_size=1)))
+        if draw(st.integers(0, 5)) == 0:
+            person["preferences"] = {"s0": draw(st.integers(0, 3))}
+        people.append(person)
+    for k in range(draw(st.integers(0, 2))):
+        people[k]["fixed_station"] = f"s{k}"
+    known = [["p0", "p1"]] if n_people > 2 and draw(st.booleans()) else []
+    return {
+        "rounds": rounds, "mode": mode, "participants": people, "known_pairs": known,
+        "stations": [{"id": f"s{k}", "capacity": c, "min_size": 1} for k, c in enumerate(caps)],
+        "seed": draw(st.integers(0, 9)), "effort": 0.2,
+    }  # fmt: skip
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(requests())
+def test_every_plan_keeps_the_hard_rules_and_reports_true_metrics(request):
+    try:
+        result = plan(request)
+    except PlanningError:
+        return  # an infeasible request is rejected; that is allowed, a broken plan is not
+    assert rule_breaks(request, result["rounds"]) == []
+    expected = recount(request, result["rounds"])
+    assert {key: result["metrics"][key] for key in expected} == expected
+    assert result["metrics"]["new_pairs"] <= result["metrics"]["upper_bound_new_pairs"]
+
+
+@settings(max_examples=4, deadline=None)
+@given(requests(), st.data())
+def test_frozen_rounds_come_back_unchanged(request, data):
+    try:
+        first = plan(request)
+    except PlanningError:
+        return
+    held = data.draw(st.integers(1, request["rounds"]))
+    frozen = first["rounds"][:held]
+    again = plan({**request, "frozen_rounds": frozen, "seed": request["seed"] + 1})
+    assert again["rounds"][:held] == frozen
+    assert rule_breaks(request, again["rounds"]) == []

@@ -1,0 +1,119 @@
+"""A proven upper bound on the new pairs of any plan for a request (docs/planning.md, 'Bound').
+
+The bound is the smallest of
+
+1. the pairs that could become new contacts at all (not known, not colleagues, present in a
+   common open round, not two people fixed at different stations), plus those already new in
+   the frozen rounds;
+2. the per-person cap: person i meets at most (capacity - 1) others per round; halved sum;
+3. the pigeonhole bound: between two rounds the members of one group spread over at most K
+   groups (K - 1 in stations mode, where nobody returns to a station), so at least
+   h(s) = t*C(q+1, 2) + (K - t)*C(q, 2) of its pairs meet again (q = s // K, t = s % K).
+   With m_ij <= R meetings per pair, sum (m - 1)+ >= (2/R) sum C(m, 2), which gives
+   distinct <= sum_r [ P_r - (1/R) sum_{r' != r} sum_k h(s_rk) ], maximised per round over
+   all group sizes the capacities allow (an exact dynamic programme);
+4. the exact optimum of the code-count model, where the request is small enough to solve it
+   to proven optimality (``codes.py``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .feasibility import fixed_load
+from .metrics import meet_counts
+from .request import Problem
+
+
+def pairs_h(m: np.ndarray, k: int) -> np.ndarray:
+    """Fewest pairs among m people that share a group again when spread over k groups."""
+    m = np.maximum(m, 0)
+    if k <= 0:
+        return m * (m - 1) // 2
+    q, t = m // k, m % k
+    return t * (q + 1) * q // 2 + (k - t) * q * (q - 1) // 2
+
+
+def upper_bound(problem: Problem) -> int:
+    """Proven upper bound on new pairs for ``problem`` (see module docstring)."""
+    open_rounds = list(range(problem.n_frozen, problem.n_rounds))
+    met_before = meet_counts(problem.frozen) > 0
+    valuable = problem.valuable
+    new_frozen = int((valuable & met_before).sum() // 2)
+    reachable = _reachable(problem, open_rounds) & valuable & ~met_before
+    per_person = _per_person(problem, open_rounds, reachable, valuable & met_before)
+    bounds = [new_frozen + int(reachable.sum() // 2), per_person]
+    if open_rounds:
+        pigeonhole = _pigeonhole(problem, open_rounds)
+        if pigeonhole is not None:  # None: no group sizes fit (the request is infeasible)
+            bounds.append(new_frozen + pigeonhole)
+    from .codes import exact_bound
+
+    exact = exact_bound(problem)
+    if exact is not None:
+        bounds.append(exact)
+    return int(min(bounds))
+
+
+def _reachable(problem: Problem, open_rounds: list[int]) -> np.ndarray:
+    """(N, N) pairs that can share a group in some open round."""
+    present = problem.present[open_rounds].astype(np.int64)
+    common = present.T @ present > 0
+    fixed = problem.fixed
+    apart = (fixed[:, None] >= 0) & (fixed[None, :] >= 0) & (fixed[:, None] != fixed[None, :])
+    out = common & ~apart
+    np.fill_diagonal(out, False)
+    return out
+
+
+def _per_person(problem: Problem, open_rounds: list[int], reachable: np.ndarray,
+                new_before: np.ndarray) -> int:  # fmt: skip
+    seats = np.where(problem.fixed >= 0, problem.capacity[problem.fixed], problem.capacity.max())
+    rounds_in = problem.present[open_rounds].sum(axis=0)
+    cap = np.minimum(reachable.sum(axis=1), rounds_in * (seats - 1))
+    return int((new_before.sum(axis=1) + cap).sum() // 2)
+
+
+def _pigeonhole(problem: Problem, open_rounds: list[int]) -> int | None:
+    load = fixed_load(problem)
+    total = 0.0
+    for r in open_rounds:
+        total += _best_round(problem, r, open_rounds, load)
+    return int(np.floor(total + 1e-6)) if np.isfinite(total) else None
+
+
+def _best_round(problem: Problem, r: int, open_rounds: list[int], load: np.ndarray) -> float:
+    """max over group sizes of sum_k phi_rk(s_k), with sum s_k = people present in round r."""
+    n_here = int(problem.present[r].sum())
+    best = np.full(n_here + 1, -np.inf)
+    best[0] = 0.0
+    for k in range(problem.n_stations):
+        phi = _phi(problem, r, k, open_rounds, load)
+        low = int(load[r, k])
+        nxt = np.full(n_here + 1, -np.inf)
+        for s in range(low, min(int(problem.capacity[k]), n_here) + 1):
+            cand = best[: n_here + 1 - s] + phi[s]
+            np.maximum(nxt[s:], cand, out=nxt[s:])
+        best = nxt
+    return float(best[n_here])
+
+
+def _phi(problem: Problem, r: int, k: int, open_rounds: list[int], load: np.ndarray):
+    """phi(s) for s = 0..capacity: pair slots minus the share of forced re-meetings."""
+    s = np.arange(int(problem.capacity[k]) + 1)
+    phi = (s * (s - 1) / 2).astype(float)
+    n_open, movers = len(open_rounds), problem.fixed < 0
+    stations_mode = problem.no_revisit
+    for other in open_rounds:
+        if other == r:
+            continue
+        gone = int((problem.present[r] & ~problem.present[other] & movers).sum())
+        if stations_mode:
+            stay = int((problem.present[r] & problem.present[other] & (problem.fixed == k)).sum())
+            again = pairs_h(s - load[r, k] - gone, problem.n_stations - 1)
+            again = again + stay * (stay - 1) // 2
+        else:
+            absent_all = int((problem.present[r] & ~problem.present[other]).sum())
+            again = pairs_h(s - absent_all, problem.n_stations)
+        phi -= again / n_open
+    return phi

@@ -1,0 +1,81 @@
+"""The planning pipeline: candidates per regime, the best one polished by local search.
+
+Every candidate is a complete plan that keeps the hard rules; the plan returned is the one
+with the best weighted objective, and the greedy plan is always a candidate, so the result is
+never worse than greedy.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from .feasibility import check_feasible
+from .frozen import rule_violations
+from .greedy import greedy_plan
+from .metrics import objective_terms, plan_score
+from .request import Problem
+from .search import improve
+
+Builder = Callable[[Problem, float], "np.ndarray | None"]
+
+
+def _builders(problem: Problem) -> list[tuple[str, Builder]]:
+    """Structured constructions that apply to this request, best first."""
+    from .structured import builders_for
+
+    return builders_for(problem)
+
+
+def search_steps(problem: Problem) -> int:
+    """Local-search budget in steps: grows with the plan's size, scaled by ``effort``."""
+    free_rounds = problem.n_rounds - problem.n_frozen
+    base = min(200 + 4 * problem.n_people * free_rounds, 3000)
+    if problem.n_people > 300:  # steps cost more there; constructions carry large meetings
+        base = 400 if problem.n_people <= 1000 else 200
+    return int(base * problem.effort)
+
+
+def is_perfect(problem: Problem, assign: np.ndarray, bound: int) -> bool:
+    """Every objective term at its own best: no other plan can score higher."""
+    terms = objective_terms(problem, assign)
+    best_pref = np.where(problem.fixed >= 0, problem.pref[np.arange(problem.n_people),
+                         problem.fixed], problem.pref.max(axis=1))  # fmt: skip
+    best_pref = float((problem.present.sum(axis=0) * best_pref).sum())
+    return (
+        terms["new_pairs"] >= bound
+        and terms["colleagues"] == 0
+        and terms["categories"] == 0
+        and terms["min_size"] == 0
+        and terms["preferences"] >= best_pref - 1e-9
+    )
+
+
+def solve(problem: Problem, bound: int) -> tuple[np.ndarray, str]:
+    """The plan (R, N station per person, -1 absent) and the name of the method behind it."""
+    deadline = time.perf_counter() + problem.time_limit_s
+    check_feasible(problem)
+    candidates = []
+    for name, build in _builders(problem):
+        if time.perf_counter() > deadline:
+            break
+        plan = build(problem, deadline)
+        if plan is None or rule_violations(problem, plan):
+            continue
+        if is_perfect(problem, plan, bound):  # provably best: nothing left to search
+            return plan, name
+        candidates.append((plan, name))
+    candidates.append((greedy_plan(problem, problem.seed), "greedy"))
+    scored = [(plan_score(problem, plan), -n, plan, name) for n, (plan, name) in
+              enumerate(candidates)]  # fmt: skip
+    _, _, best, name = max(scored, key=lambda item: item[:2])
+    if is_perfect(problem, best, bound):
+        return best, name
+    polished = improve(
+        problem, best, seed=problem.seed, steps=search_steps(problem), deadline=deadline
+    )
+    if plan_score(problem, polished) > plan_score(problem, best):
+        return polished, f"{name} + local search"
+    return best, name

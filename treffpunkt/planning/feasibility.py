@@ -1,0 +1,206 @@
+"""Hard-rule checks on the whole request, and placing people round by round.
+
+``check_feasible`` rejects requests whose numbers cannot add up (with a message naming the
+rule). ``Placer`` fills a round person by person, each into a station chosen by a callback
+among those with room (and, in stations mode, not visited before); when nothing is left for
+someone it shifts people along an augmenting path, so a round is only reported impossible
+when no placement of the round exists.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+
+import numpy as np
+
+from .errors import PlanningError
+from .request import Problem
+
+
+def fixed_load(problem: Problem) -> np.ndarray:
+    """(R, K) fixed people present per round and station."""
+    out = np.zeros((problem.n_rounds, problem.n_stations), dtype=np.int64)
+    for r in range(problem.n_rounds):
+        idx = np.flatnonzero(problem.present[r] & (problem.fixed >= 0))
+        np.add.at(out[r], problem.fixed[idx], 1)
+    return out
+
+
+def check_feasible(problem: Problem) -> None:
+    """Raise PlanningError naming the first hard rule the request cannot meet."""
+    load = fixed_load(problem)
+    sids = problem.station_ids
+    for r in range(problem.n_rounds):
+        over = np.flatnonzero(load[r] > problem.capacity)
+        if over.size:
+            k = over[0]
+            raise PlanningError(
+                f"Station '{sids[k]}' has {load[r, k]} fixed participants in round {r} but room "
+                f"for {problem.capacity[k]}; raise its capacity or fix fewer people there."
+            )
+        count = int(problem.present[r].sum())
+        if count > problem.capacity.sum():
+            raise PlanningError(
+                f"Round {r} has {count} participants present but the stations hold only "
+                f"{problem.capacity.sum()}; raise capacities or add a station."
+            )
+    if problem.no_revisit:
+        _check_visits(problem, load)
+
+
+def _check_visits(problem: Problem, load: np.ndarray) -> None:
+    """Stations mode: someone present in every round must visit each usable station once."""
+    free = problem.capacity[None, :] - load  # (R, K)
+    usable = (free > 0).any(axis=0)
+    movers = problem.fixed < 0
+    rounds_present = problem.present[:, movers].sum(axis=0)
+    if rounds_present.size and rounds_present.max() > usable.sum():
+        raise PlanningError(
+            f"Some participants attend {rounds_present.max()} rounds but only {usable.sum()} "
+            "stations have room for them, and nobody may visit a station twice; add a station "
+            "or plan fewer rounds."
+        )
+    must = int((rounds_present == usable.sum()).sum())
+    for k in np.flatnonzero(usable):
+        room = int(free[:, k].sum())
+        if must > room:
+            raise PlanningError(
+                f"{must} participants must visit station '{problem.station_ids[k]}' once, but "
+                f"over all rounds it has room for only {room} of them; raise its capacity."
+            )
+
+
+Chooser = Callable[[int, int, np.ndarray], int]
+
+
+class Placer:
+    """Fills rounds of ``assign`` (R, N; -1 = not placed) while keeping the hard rules."""
+
+    def __init__(self, problem: Problem, assign: np.ndarray):
+        self.p = problem
+        self.assign = assign
+        k = problem.n_stations
+        self.sizes = np.zeros((problem.n_rounds, k), dtype=np.int64)
+        self.visits = np.zeros((problem.n_people, k), dtype=np.int64)
+        for r in range(problem.n_rounds):
+            placed = np.flatnonzero(assign[r] >= 0)
+            np.add.at(self.sizes[r], assign[r, placed], 1)
+            np.add.at(self.visits, (placed, assign[r, placed]), 1)
+
+    def allowed(self, r: int, i: int) -> np.ndarray:
+        """Stations person i may take in round r, ignoring capacity."""
+        if self.p.fixed[i] >= 0:
+            out = np.zeros(self.p.n_stations, dtype=bool)
+            out[self.p.fixed[i]] = True
+            return out
+        if self.p.no_revisit:
+            return self.visits[i] == 0
+        return np.ones(self.p.n_stations, dtype=bool)
+
+    def put(self, r: int, i: int, k: int) -> None:
+        self.assign[r, i] = k
+        self.sizes[r, k] += 1
+        self.visits[i, k] += 1
+
+    def take(self, r: int, i: int) -> None:
+        k = self.assign[r, i]
+        self.assign[r, i] = -1
+        self.sizes[r, k] -= 1
+        self.visits[i, k] -= 1
+
+    def fill_round(self, r: int, order: np.ndarray, choose: Chooser) -> None:
+        """Place every present, unplaced person of round r in ``order`` (fixed ones first)."""
+        todo = [i for i in order if self.p.present[r, i] and self.assign[r, i] < 0]
+        todo.sort(key=lambda i: self.p.fixed[i] < 0)
+        for i in todo:
+            if self.p.fixed[i] >= 0:
+                self.put(r, i, self.p.fixed[i])
+        if self.p.no_revisit:
+            self._place_forced(r, [i for i in todo if self.assign[r, i] < 0])
+        for i in todo:
+            if self.assign[r, i] >= 0:
+                continue
+            ok = self.allowed(r, i) & (self.sizes[r] < self.p.capacity)
+            if ok.any():
+                self.put(r, i, choose(r, i, np.flatnonzero(ok)))
+            elif not self._augment(r, i):
+                raise PlanningError(
+                    f"Round {r} cannot seat everyone without a second visit to a station; "
+                    "raise capacities or add a station."
+                )
+
+    def _place_forced(self, r: int, todo: list[int]) -> None:
+        """Seat now the people a station can no longer take in later rounds.
+
+        Someone with as many rounds left as stations left to visit must visit all of them;
+        if the later rounds of station k cannot hold all such people, the surplus goes now.
+        """
+        p = self.p
+        later = np.zeros(p.n_stations, dtype=np.int64)
+        for r2 in range(r + 1, p.n_rounds):
+            later += p.capacity - self.sizes[r2] - self._fixed_later(r2)
+        left = p.present[r:].sum(axis=0)
+        tight = [i for i in todo if (self.visits[i] == 0).sum() <= left[i]]
+        need = [[i for i in tight if self.visits[i, k] == 0] for k in range(p.n_stations)]
+        surplus = np.array([len(n) for n in need]) - later
+        for k in np.argsort(-surplus, kind="stable"):
+            free = [i for i in need[k] if self.assign[r, i] < 0]
+            for i in free[: max(int(surplus[k]), 0)]:
+                if self.sizes[r, k] < p.capacity[k]:
+                    self.put(r, i, int(k))
+
+    def _fixed_later(self, r: int) -> np.ndarray:
+        """Fixed people of round r not yet placed (they take their seats later)."""
+        idx = np.flatnonzero(self.p.present[r] & (self.p.fixed >= 0) & (self.assign[r] < 0))
+        return np.bincount(self.p.fixed[idx], minlength=self.p.n_stations)
+
+    def _augment(self, r: int, i: int) -> bool:
+        """Shift people along a path of stations to free a seat person i may take."""
+        start = np.flatnonzero(self.allowed(r, i))
+        parent: dict[int, tuple[int, int]] = {int(k): (-1, i) for k in start}
+        queue = deque(int(k) for k in start)
+        while queue:
+            s = queue.popleft()
+            if self.sizes[r, s] < self.p.capacity[s]:
+                self._shift(r, s, parent)
+                return True
+            for j in np.flatnonzero((self.assign[r] == s) & (self.p.fixed < 0)):
+                for t in np.flatnonzero(self.allowed(r, j) & (np.arange(len(self.sizes[r])) != s)):
+                    if int(t) not in parent:
+                        parent[int(t)] = (s, int(j))
+                        queue.append(int(t))
+        return False
+
+    def _shift(self, r: int, end: int, parent: dict[int, tuple[int, int]]) -> None:
+        t = end
+        while True:
+            s, person = parent[t]
+            if s >= 0:
+                self.take(r, person)
+            self.put(r, person, t)
+            if s < 0:
+                return
+            t = s
+
+
+def fill_plan(problem: Problem, assign: np.ndarray, rng: np.random.Generator,
+              choose: Chooser) -> np.ndarray:  # fmt: skip
+    """Complete every round after the frozen ones with ``choose``; returns ``assign``."""
+    placer = Placer(problem, assign)
+    for r in range(problem.n_frozen, problem.n_rounds):
+        placer.fill_round(r, rng.permutation(problem.n_people), choose)
+    return assign
+
+
+def empty_plan(problem: Problem) -> np.ndarray:
+    """(R, N) with the frozen rounds filled in and -1 elsewhere."""
+    assign = np.full((problem.n_rounds, problem.n_people), -1, dtype=np.int64)
+    assign[: problem.n_frozen] = problem.frozen
+    return assign
+
+
+def random_plan(problem: Problem, seed: int) -> np.ndarray:
+    """A feasible plan with every choice random (the benchmark's floor)."""
+    rng = np.random.default_rng(seed)
+    return fill_plan(problem, empty_plan(problem), rng, lambda r, i, ok: int(rng.choice(ok)))

@@ -1,0 +1,116 @@
+"""Metrics and objective of a plan, computed from scratch (the search keeps its own deltas)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .request import Problem
+
+
+def meet_counts(assign: np.ndarray) -> np.ndarray:
+    """(N, N) how often each pair shares a group over the rounds of ``assign`` (R, N)."""
+    n = assign.shape[1]
+    counts = np.zeros((n, n), dtype=np.int16)
+    for row in assign:
+        together = (row[:, None] == row[None, :]) & (row >= 0)[:, None]
+        counts += together
+    np.fill_diagonal(counts, 0)
+    return counts
+
+
+def group_sizes(problem: Problem, assign: np.ndarray) -> np.ndarray:
+    """(R, K) people per station and round."""
+    k = problem.n_stations
+    return np.array([np.bincount(row[row >= 0], minlength=k) for row in assign])
+
+
+def category_counts(problem: Problem, assign: np.ndarray) -> np.ndarray:
+    """(R, K, C) people per station, round and category (people without one not counted)."""
+    r_count, k, c = assign.shape[0], problem.n_stations, max(len(problem.categories), 1)
+    counts = np.zeros((r_count, k, c), dtype=np.int64)
+    for r, row in enumerate(assign):
+        mask = (row >= 0) & (problem.cat >= 0)
+        np.add.at(counts[r], (row[mask], problem.cat[mask]), 1)
+    return counts
+
+
+def category_gaps(counts: np.ndarray, sizes: np.ndarray) -> int:
+    """Groups x categories missing: a category present in the round but not in the group."""
+    in_round = counts.sum(axis=1) > 0  # (R, C)
+    missing = (counts == 0) & in_round[:, None, :] & (sizes > 0)[:, :, None]
+    return int(missing.sum())
+
+
+def objective_terms(problem: Problem, assign: np.ndarray) -> dict[str, float]:
+    """The five weighted terms of the objective (see docs/planning.md, 'Objective')."""
+    upper = np.triu(np.ones((problem.n_people,) * 2, dtype=bool), 1)
+    met = meet_counts(assign)
+    sizes = group_sizes(problem, assign)
+    below = (sizes > 0) & (sizes < problem.min_size[None, :])
+    placed = assign >= 0
+    rows = np.nonzero(placed)
+    return {
+        "new_pairs": int((problem.valuable & (met > 0) & upper).sum()),
+        "colleagues": int((met * (problem.colleague & upper)).sum()),
+        "categories": category_gaps(category_counts(problem, assign), sizes),
+        "preferences": float(problem.pref[rows[1], assign[rows]].sum()),
+        "min_size": int((problem.min_size[None, :] - sizes)[below].sum()),
+    }
+
+
+def score(terms: dict[str, float], weights: dict[str, float]) -> float:
+    """Weighted objective to maximise: gains minus penalties."""
+    return (
+        weights["new_pairs"] * terms["new_pairs"]
+        - weights["colleagues"] * terms["colleagues"]
+        - weights["categories"] * terms["categories"]
+        + weights["preferences"] * terms["preferences"]
+        - weights["min_size"] * terms["min_size"]
+    )
+
+
+def plan_score(problem: Problem, assign: np.ndarray) -> float:
+    return score(objective_terms(problem, assign), problem.weights)
+
+
+def compute_metrics(problem: Problem, assign: np.ndarray) -> dict:
+    """Every objective term plus the figures organisers look at (docs/planning.md)."""
+    terms = objective_terms(problem, assign)
+    upper = np.triu(np.ones((problem.n_people,) * 2, dtype=bool), 1)
+    met = meet_counts(assign)
+    new_each = (problem.valuable & (met > 0)).sum(axis=1)
+    attending = (assign >= 0).any(axis=0)
+    sizes = group_sizes(problem, assign)
+    visited = np.zeros_like(problem.pref, dtype=bool)
+    for row in assign:
+        idx = np.flatnonzero(row >= 0)
+        visited[idx, row[idx]] = True
+    wished = problem.pref > 0
+    return {
+        "new_pairs": terms["new_pairs"],
+        "repeat_meetings": int(np.maximum(met.astype(np.int64) - 1, 0)[upper].sum()),
+        "known_pairs_met": int((problem.known & (met > 0) & upper).sum()),
+        "colleague_meetings": terms["colleagues"],
+        "distinct_pairs_met": int(((met > 0) & upper).sum()),
+        "fewest_new_contacts": int(new_each[attending].min()) if attending.any() else 0,
+        "category_gaps": terms["categories"],
+        "category_mix": _category_mix(problem, assign),
+        "preference_points": terms["preferences"],
+        "preferences_met": int((wished & visited).sum()),
+        "preferences_total": int(wished.sum()),
+        "groups_below_min_size": int(((sizes > 0) & (sizes < problem.min_size)).sum()),
+        "min_size_shortfall": terms["min_size"],
+        "objective": score(terms, problem.weights),
+    }
+
+
+def _category_mix(problem: Problem, assign: np.ndarray) -> list[dict[str, dict[str, int]]]:
+    counts = category_counts(problem, assign)
+    names = problem.categories
+    return [
+        {
+            sid: {names[c]: int(counts[r, k, c]) for c in range(len(names)) if counts[r, k, c]}
+            for k, sid in enumerate(problem.station_ids)
+        }
+        for r in range(assign.shape[0])
+    ]

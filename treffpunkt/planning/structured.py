@@ -1,0 +1,18 @@
+"""Which structured constructions apply to a request, best first."""
+
+from __future__ import annotations
+
+from .request import Problem
+
+
+def builders_for(problem: Problem) -> list:
+    from . import clusters, codes, tables
+
+    out = []
+    if codes.applies(problem):
+        out.append(("code-count model", lambda p, deadline: codes.build_from_codes(p, p.seed)))
+    if tables.applies(problem):
+        out.append(("zero-repeat design", tables.build))
+    if clusters.applies(problem):
+        out.append(("cluster design", clusters.build))
+    return out
