@@ -26,10 +26,8 @@ class Command(BaseCommand):
         lines = [f"# {network.name}", ""]
         if network.privacy_contact:
             lines += [network.privacy_contact, ""]
-        lines += [
-            "| Data | Fields | Purpose | Legal basis | Retention |",
-            "| --- | --- | --- | --- | --- |",
-        ]
+        headings = [_("Data"), _("Fields"), _("Purpose"), _("Legal basis"), _("Retention")]
+        lines += ["| " + " | ".join(headings) + " |", "| --- " * len(headings) + "|"]
         for declaration in sorted(register.declarations.values(), key=lambda d: d.label):
             if not declaration.personal:
                 continue
