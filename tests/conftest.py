@@ -62,6 +62,8 @@ def mailbox(settings):
     handler = Mailbox()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
+    # pytest-django swaps in the in-memory backend; these tests want the real SMTP path.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
     yield handler.messages
     controller.stop()

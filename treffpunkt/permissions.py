@@ -93,6 +93,31 @@ def is_listed_organisation(user, organisation) -> bool:
     return organisation.listed
 
 
+@rules.predicate
+def is_note_author(user, note) -> bool:
+    own = person_of(user)
+    if own is None or note is None:
+        return False
+    return note.author_id == own.pk
+
+
+@rules.predicate
+def moderates_the_notes_station(user, note) -> bool:
+    if note is None:
+        return False
+    return is_station_moderator(user, note.station)
+
+
+@rules.predicate
+def is_cleared_photo(user, photo) -> bool:
+    """Everybody tagged on the photo consents to photos (and somebody is tagged)."""
+    if photo is None:
+        return False
+    from treffpunkt.meetings.photos import is_cleared  # the meetings app imports this module
+
+    return is_cleared(photo)
+
+
 # The directory: organisations are public when listed; people only to members and only with
 # their consent to be listed; contact details only with their consent to share them.
 rules.add_perm("network.see_organisation", is_organiser | is_listed_organisation)
@@ -107,3 +132,9 @@ rules.add_perm("meetings.see_registrations", is_organiser)
 rules.add_perm("meetings.manage_meeting", is_organiser)
 rules.add_perm("meetings.check_in", is_organiser)
 rules.add_perm("meetings.edit_station_notes", is_organiser | is_station_moderator)
+# Step 6, after the meeting: a moderator changes only the notes they wrote for their station;
+# photos leave the organisers' view only for members and only with everybody's consent.
+rules.add_perm(
+    "meetings.change_station_note", is_organiser | (is_note_author & moderates_the_notes_station)
+)
+rules.add_perm("meetings.see_photo", is_organiser | (is_member & is_cleared_photo))

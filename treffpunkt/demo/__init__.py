@@ -17,11 +17,12 @@ from treffpunkt.meetings.models import (
     Assignment,
     Encounter,
     Meeting,
+    Quote,
     Registration,
     Station,
     StationNote,
 )
-from treffpunkt.meetings.services import record_held_round
+from treffpunkt.meetings.rotation import close_round, create_plan
 from treffpunkt.network.models import (
     Consent,
     ConsentPurpose,
@@ -36,7 +37,6 @@ from treffpunkt.network.models import (
 from treffpunkt.network.services import make_organiser
 
 from .checks import DemoDataError, check_demo_data
-from .rotation import rotate
 
 DATA_FILE = Path(__file__).with_name("network.json")
 DEMO_PASSWORD = "treffpunkt-demo"
@@ -52,6 +52,8 @@ CONSENT_TEXTS = {
     "angemeldeten Mitgliedern angezeigt wird.",
     ConsentPurpose.MATCHING: "Ich bin einverstanden, dass mein Profil genutzt wird, um mir und "
     "anderen Mitgliedern Gesprächspartner vorzuschlagen.",
+    ConsentPurpose.QUOTES: "Ich bin einverstanden, dass meine Äußerungen beim Treffen mit "
+    "meinem Namen in der Pressemitteilung und im Bericht zitiert werden.",
 }
 
 __all__ = ["DemoDataError", "load_demo"]
@@ -243,6 +245,7 @@ class _Loader:
             self.station(meeting, item, position)
         if held:
             self.hold_rounds(meeting)
+            self.quotes(meeting, entry.get("quotes", []))
 
     def station(self, meeting: Meeting, entry: dict, position: int) -> None:
         moderator = self.people.get(entry.get("moderator", "").lower())
@@ -271,24 +274,25 @@ class _Loader:
             self.count("station notes", created)
 
     def hold_rounds(self, meeting: Meeting) -> None:
-        """Plan the held meeting's rounds once and record who met whom in them."""
+        """Plan the held meeting with the planner once, then hold its rounds one by one.
+
+        The same path an organiser takes: the plan, then "round over" after each round, which
+        records who met whom among the people who were there.
+        """
         if Assignment.objects.filter(meeting=meeting).exists():
             return
-        stations = list(meeting.stations.all())
-        attended = list(
-            meeting.registrations.filter(status=Registration.Status.ATTENDED)
-            .order_by("created_at", "pk")
-            .values_list("person_id", flat=True)
-        )
-        fixed = {s.moderator_id: s.pk for s in stations if s.moderator_id in set(attended)}
-        rounds = rotate(attended, [s.pk for s in stations], fixed=fixed, rounds=ROUNDS)
-        Assignment.objects.bulk_create(
-            Assignment(meeting=meeting, round=r, station_id=station_id, person_id=person_id)
-            for r, groups in enumerate(rounds)
-            for station_id, members in groups.items()
-            for person_id in members
-        )
-        self.count("assignments", True)
-        for r in range(ROUNDS):
-            record_held_round(meeting=meeting, round_index=r)
-        self.created["encounters"] = Encounter.objects.filter(meeting=meeting).count()
+        create_plan(meeting=meeting)
+        for _round in range(meeting.rounds):
+            close_round(meeting=meeting)
+        self.count("assignments", Assignment.objects.filter(meeting=meeting).count())
+        self.count("encounters", Encounter.objects.filter(meeting=meeting).count())
+
+    def quotes(self, meeting: Meeting, entries: list[dict]) -> None:
+        """What participants said, for the press release; only from people who consented."""
+        if meeting.quotes.exists():
+            return
+        for entry in entries:
+            person = self.people[entry["person"].lower()]
+            if person.has_consent(ConsentPurpose.QUOTES):
+                Quote.objects.create(meeting=meeting, person=person, text=entry["text"])
+                self.count("quotes", True)

@@ -53,6 +53,9 @@ def _check_meeting(key, meeting, organisations, emails, problems) -> None:
             problems.append(f"{key}: registration of unknown person {r['person']}")
         if r["status"] not in Registration.Status.values:
             problems.append(f"{key}: unknown registration status {r['status']!r}")
+    for q in meeting.get("quotes", []):
+        if q["person"].lower() not in emails:
+            problems.append(f"{key}: quote of unknown person {q['person']}")
     for s in meeting.get("stations", []):
         people = [s.get("moderator")] + [
             n.get(k) for n in s.get("notes", []) for k in ("author", "owner")

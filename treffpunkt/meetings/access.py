@@ -8,7 +8,7 @@ what the page does. Views never fetch these objects another way.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import Job, Meeting, Registration, Station
+from .models import Invitation, Job, Meeting, Photo, Quote, Registration, Station, StationNote
 
 
 def get_meeting_for_user(user, pk: int) -> Meeting:
@@ -23,6 +23,14 @@ def get_meeting_for_organiser(user, pk: int) -> Meeting:
     """The meeting for pages that run it (plan, check-in, registrations): organisers only."""
     meeting = get_meeting_for_user(user, pk)
     if not user.has_perm("meetings.manage_meeting", meeting):
+        raise PermissionDenied
+    return meeting
+
+
+def get_meeting_for_checkin(user, pk: int) -> Meeting:
+    """The meeting for the check-in at the door: for those who may check people in."""
+    meeting = get_meeting_for_user(user, pk)
+    if not user.has_perm("meetings.check_in", meeting):
         raise PermissionDenied
     return meeting
 
@@ -60,9 +68,92 @@ def get_station_for_moderator(user, pk: int) -> Station:
     return station
 
 
+def get_station_for_organiser(user, meeting_pk: int, station_pk: int) -> Station:
+    """A station of the meeting, for the organisers' station pages."""
+    meeting = get_meeting_for_organiser(user, meeting_pk)
+    try:
+        return meeting.stations.select_related("meeting").get(pk=station_pk)
+    except Station.DoesNotExist:
+        raise Http404 from None
+
+
 def get_job_for_organiser(user, meeting_pk: int, job_pk: int) -> Job:
     meeting = get_meeting_for_organiser(user, meeting_pk)
     try:
         return meeting.jobs.select_related("meeting").get(pk=job_pk)
     except Job.DoesNotExist:
         raise Http404 from None
+
+
+def get_photo_for_organiser(user, pk: int) -> Photo:
+    """A photo for the pages that upload, tag and delete photos: organisers only."""
+    try:
+        photo = Photo.objects.select_related("meeting").get(pk=pk)
+    except Photo.DoesNotExist:
+        raise Http404 from None
+    if not user.has_perm("meetings.manage_meeting", photo.meeting):
+        raise PermissionDenied
+    return photo
+
+
+def get_photo_for_viewer(user, pk: int) -> Photo:
+    """A photo to look at: 404, never 403, for anyone who may not see it (it is personal)."""
+    from .photos import with_people
+
+    try:
+        photo = with_people(Photo.objects.select_related("meeting")).get(pk=pk)
+    except Photo.DoesNotExist:
+        raise Http404 from None
+    if not user.has_perm("meetings.see_meeting", photo.meeting):
+        raise Http404
+    if not user.has_perm("meetings.see_photo", photo):
+        raise Http404
+    return photo
+
+
+def get_note_for_editor(user, pk: int) -> StationNote:
+    """A station note to change or delete: an organiser, or the moderator who wrote it."""
+    try:
+        note = StationNote.objects.select_related("station__meeting", "station__moderator").get(
+            pk=pk
+        )
+    except StationNote.DoesNotExist:
+        raise Http404 from None
+    if not user.has_perm("meetings.see_meeting", note.station.meeting):
+        raise Http404
+    if not user.has_perm("meetings.edit_station_notes", note.station):
+        raise PermissionDenied
+    if not user.has_perm("meetings.change_station_note", note):
+        raise PermissionDenied
+    return note
+
+
+def get_quote_for_organiser(user, pk: int) -> Quote:
+    try:
+        quote = Quote.objects.select_related("meeting", "person").get(pk=pk)
+    except Quote.DoesNotExist:
+        raise Http404 from None
+    if not user.has_perm("meetings.manage_meeting", quote.meeting):
+        raise PermissionDenied
+    return quote
+
+
+def get_invitation_by_token(token: str) -> Invitation:
+    """The invitation behind a personal invitation link (it only prefills the form)."""
+    if not token or len(token) > 64:
+        raise Http404
+    try:
+        return Invitation.objects.select_related("meeting", "person__organisation").get(token=token)
+    except Invitation.DoesNotExist:
+        raise Http404 from None
+
+
+def get_registration_for_organiser(user, meeting_pk: int, registration_pk: int) -> Registration:
+    """A registration of a meeting, for the organisers' registration management."""
+    meeting = get_meeting_for_organiser(user, meeting_pk)
+    try:
+        registration = meeting.registrations.select_related("person").get(pk=registration_pk)
+    except Registration.DoesNotExist:
+        raise Http404 from None
+    registration.meeting = meeting
+    return registration

@@ -1,9 +1,14 @@
 """The meetings app's pages: each views module lists its own URL patterns."""
 
-from .views import jobs, public, rotation
+from .views import after, checkin, jobs, printing, public, registration, rotation, stations
 
 urlpatterns = [
     *public.urlpatterns,
     *jobs.urlpatterns,
     *rotation.urlpatterns,
+    *after.urlpatterns,
+    *printing.urlpatterns,
+    *checkin.urlpatterns,
+    *registration.urlpatterns,
+    *stations.urlpatterns,
 ]

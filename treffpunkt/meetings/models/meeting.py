@@ -17,6 +17,10 @@ class MeetingQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.filter(status=Meeting.Status.PUBLISHED, ends_at__gte=now).order_by("starts_at")
 
+    def past(self, now=None) -> "MeetingQuerySet":
+        now = now or timezone.now()
+        return self.filter(status=Meeting.Status.PUBLISHED, ends_at__lt=now).order_by("-starts_at")
+
     def visible_to(self, user) -> "MeetingQuerySet":
         """Organisers see every meeting; everybody else the published and cancelled ones."""
         from treffpunkt.permissions import is_organiser

@@ -77,3 +77,15 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.meeting}"
+
+    def waitlist_position(self) -> int | None:
+        """1 for the head of the waitlist; None when the registration is not waitlisted."""
+        if self.status != self.Status.WAITLISTED:
+            return None
+        ahead = Registration.objects.filter(
+            meeting_id=self.meeting_id, status=self.Status.WAITLISTED
+        ).filter(
+            models.Q(created_at__lt=self.created_at)
+            | models.Q(created_at=self.created_at, pk__lt=self.pk)
+        )
+        return ahead.count() + 1

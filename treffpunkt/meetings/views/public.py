@@ -18,7 +18,8 @@ def home(request):
             )
         )
     )
-    return render(request, "meetings/home.html", {"meetings": upcoming})
+    past = Meeting.objects.past().select_related("host")[:10]
+    return render(request, "meetings/home.html", {"meetings": upcoming, "past_meetings": past})
 
 
 def meeting_detail(request, pk: int):

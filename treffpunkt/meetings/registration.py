@@ -1,0 +1,374 @@
+"""Step 1 of the meeting path: invitations, registration with capacity and waitlist,
+changes and cancellation through the personal link, and the organisers' capacity.
+
+Every action that hands out or frees a seat takes the meeting row's lock first
+(``select_for_update``; on SQLite the immediate transaction's write lock does the same), then
+counts, then writes: two registrations can never both take the last seat, and a freed seat
+goes to the head of the waitlist exactly once. E-mails go out after the commit.
+
+Consents on the registration form are optional and separate (Art. 7(4) GDPR). Each box
+stands for one published ConsentText and records consent to exactly that wording. A purpose
+without a published text is not offered at all (the organisers' registrations page warns
+about it); a submission naming a text that is not (or no longer) the current one is refused
+with a message and nothing is saved. A person we know already (same e-mail address) keeps
+their directory data; the form adds consents for them only when the address is proven to
+be theirs (their invitation link, or their login), so nobody can list someone else.
+"""
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Count, Q
+from django.db.models.functions import Length, Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from treffpunkt.network.models import (
+    Consent,
+    ConsentPurpose,
+    ConsentText,
+    Organisation,
+    Person,
+    Profile,
+)
+
+from .confirmations import mail_after_commit, status_mail
+from .models import Meeting, Registration
+
+logger = logging.getLogger(__name__)
+
+Status = Registration.Status
+
+#: How long a registration waits for the meeting's lock before it gives up (PostgreSQL);
+#: SQLite waits for its busy timeout (settings.SQLITE_OPTIONS).
+LOCK_TIMEOUT = "10s"
+
+
+class RegistrationError(Exception):
+    """An action that cannot be done; ``message`` says why, for the person in front of it."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class RegistrationClosed(RegistrationError):
+    pass
+
+
+class RegistrationBusy(RegistrationError):
+    pass
+
+
+class CapacityBelowSeated(RegistrationError):
+    pass
+
+
+class NotCancellable(RegistrationError):
+    pass
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def current_consent_texts() -> dict[str, ConsentText]:
+    """The newest published text of each purpose, in the purposes' order (purposes without a
+    text are missing)."""
+    newest: dict[str, ConsentText] = {}
+    for text in ConsentText.objects.filter(published_at__lte=timezone.now()).order_by(
+        "purpose", "-published_at", "-pk"
+    ):
+        newest.setdefault(text.purpose, text)
+    return {purpose: newest[purpose] for purpose in ConsentPurpose.values if purpose in newest}
+
+
+def seated_count(meeting: Meeting) -> int:
+    return meeting.registrations.filter(status__in=Registration.SEATED).count()
+
+
+# --- locking and the waitlist ------------------------------------------------------------
+
+
+def _is_lock_timeout(error: OperationalError) -> bool:
+    cause = error.__cause__
+    if getattr(cause, "sqlstate", None) == "55P03":  # PostgreSQL: lock_not_available
+        return True
+    return "database is locked" in str(error)
+
+
+class LockedMeeting:
+    """``with LockedMeeting(meeting_id) as meeting:`` one transaction holding the meeting's lock.
+
+    A lock that cannot be had in time becomes RegistrationBusy (a message asking to try
+    again) instead of a server error; nothing is written then.
+    """
+
+    def __init__(self, meeting_id: int):
+        self.meeting_id = meeting_id
+        self.atomic = transaction.atomic()
+
+    def __enter__(self) -> Meeting:
+        try:
+            # On SQLite, BEGIN IMMEDIATE takes the write lock here and may time out.
+            self.atomic.__enter__()
+        except OperationalError as error:
+            raise self._busy() if _is_lock_timeout(error) else error from error
+        try:
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+            return Meeting.objects.select_for_update().get(pk=self.meeting_id)
+        except BaseException as error:
+            self.atomic.__exit__(type(error), error, error.__traceback__)
+            if isinstance(error, OperationalError) and _is_lock_timeout(error):
+                raise self._busy() from error
+            raise
+
+    def __exit__(self, kind, value, traceback) -> bool | None:
+        return self.atomic.__exit__(kind, value, traceback)
+
+    @staticmethod
+    def _busy() -> RegistrationBusy:
+        return RegistrationBusy(
+            _("Very many people are registering at this moment. Please try again in a minute.")
+        )
+
+
+def _promote(meeting: Meeting) -> tuple[list[Registration], int]:
+    """Fill free seats from the head of the waitlist; returns (promoted, seats still free).
+
+    Must run under the meeting's lock. Side effects: sets the promoted registrations to
+    confirmed and sends each of them an e-mail after commit.
+    """
+    counted = meeting.registrations.aggregate(
+        seated=Count("pk", filter=Q(status__in=Registration.SEATED)),
+        waiting=Count("pk", filter=Q(status=Status.WAITLISTED)),
+    )
+    free = meeting.capacity - counted["seated"]
+    if free <= 0 or not counted["waiting"]:
+        return [], free
+    heads = list(
+        meeting.registrations.filter(status=Status.WAITLISTED)
+        .select_related("person", "meeting")
+        .order_by("created_at", "pk")[:free]
+    )
+    for registration in heads:
+        registration.status = Status.CONFIRMED
+        registration.save(update_fields=["status", "updated_at"])
+        mail_after_commit("registration-promoted", registration)
+    return heads, free - len(heads)
+
+
+# --- registering -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Registrant:
+    """What the registration form collected (validated by the form)."""
+
+    first_name: str
+    last_name: str
+    email: str
+    organisation: Organisation | None = None
+    new_organisation_name: str = ""
+    new_organisation_kind: str = ""
+    topics: str = ""
+    consent_texts: Sequence[ConsentText] = ()
+    #: The address is proven to be the registrant's (an invitation sent to it, or their
+    #: login): only then may the form add consents to a person we know already.
+    email_proven: bool = False
+
+
+@dataclass
+class RegistrationResult:
+    registration: Registration
+    #: "confirmed", "waitlisted", or "already" (registered before: nothing changed).
+    outcome: str
+    person_is_new: bool
+    consents_applied: bool = field(default=False)
+
+
+def _find_person(email: str) -> Person | None:
+    # Lower() matches the unique index on lower(email), so PostgreSQL uses it.
+    return (
+        Person.objects.alias(email_lower=Lower("email")).filter(email_lower=email.lower()).first()
+    )
+
+
+def _find_or_create_organisation(registrant: Registrant) -> Organisation:
+    """The chosen organisation, or the one of the typed name, or a new unlisted one.
+
+    New organisations stay unlisted until an organiser lists them, so an anonymous form
+    cannot put anything into the public directory.
+    """
+    if registrant.organisation is not None:
+        return registrant.organisation
+    name = " ".join(registrant.new_organisation_name.split())
+    existing = _organisation_named(name)
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():  # a savepoint: another registration may add it meanwhile
+            return Organisation.objects.create(
+                name=name, kind=registrant.new_organisation_kind, listed=False
+            )
+    except IntegrityError:
+        return _organisation_named(name)
+
+
+def _organisation_named(name: str) -> Organisation | None:
+    """The organisation of this name, any case: compared in Python, because SQLite's LOWER()
+    folds ASCII only ("Ü"/"ü"); only names of the same length are fetched."""
+    same_length = Organisation.objects.annotate(length=Length("name")).filter(length=len(name))
+    return next((o for o in same_length if o.name.lower() == name.lower()), None)
+
+
+def _find_or_create_person(registrant: Registrant) -> tuple[Person, bool]:
+    """The person with this address (kept as it is), or a new one; (person, is_new)."""
+    person = _find_person(registrant.email)
+    if person is not None:
+        return person, False
+    organisation = _find_or_create_organisation(registrant)
+    try:
+        with transaction.atomic():  # a savepoint: the same address may register elsewhere
+            person = Person.objects.create(
+                first_name=registrant.first_name,
+                last_name=registrant.last_name,
+                email=registrant.email.lower(),
+                organisation=organisation,
+            )
+    except IntegrityError:
+        return _find_person(registrant.email), False
+    Profile.objects.create(person=person)
+    return person, True
+
+
+def give_consents(*, person: Person, texts: Iterable[ConsentText], now: datetime) -> int:
+    """Record consent to exactly these texts (the wording shown); returns how many are new.
+
+    Side effects: one Consent row per text without a standing consent to it. Nothing is
+    withdrawn: an unticked box never takes a consent away.
+    """
+    texts = list(texts)
+    standing = set(
+        Consent.objects.filter(
+            person=person, text__in=texts, withdrawn_at__isnull=True
+        ).values_list("text_id", flat=True)
+    )
+    new = [Consent(person=person, text=t, given_at=now) for t in texts if t.pk not in standing]
+    Consent.objects.bulk_create(new)
+    return len(new)
+
+
+def register(*, meeting: Meeting, registrant: Registrant, now=None) -> RegistrationResult:
+    """Register a person for a meeting: a seat if one is free, else the waitlist.
+
+    One transaction under the meeting's lock. A person known by the e-mail address
+    (case-insensitive) is reused and their directory data is left alone; a new person gets
+    an unlisted organisation if they named a new one. A second submission for the same
+    person changes nothing and re-sends the personal link ("already"); a cancelled
+    registration is taken up again at the end of the queue.
+
+    Side effects: Person/Profile/Organisation (new people only), Registration, Consent rows;
+    after commit one e-mail (confirmation with iCal, waitlist notice, or the link again).
+    Raises RegistrationClosed outside the registration window, RegistrationBusy when the
+    lock cannot be had in time.
+    """
+    with LockedMeeting(meeting.pk) as meeting:
+        # The time is taken under the lock: the waitlist's order is the order of arrival here.
+        now = now or timezone.now()
+        if not meeting.registration_is_open(now):
+            raise RegistrationClosed(_("Registration for this meeting is closed."))
+        person, is_new = _find_or_create_person(registrant)
+        existing = Registration.objects.filter(meeting=meeting, person=person).first()
+        if existing is not None and existing.status != Status.CANCELLED:
+            existing.meeting, existing.person = meeting, person
+            mail_after_commit(status_mail(existing), existing, again=True)
+            return RegistrationResult(existing, "already", person_is_new=False)
+        _promoted, free = _promote(meeting)
+        status = Status.CONFIRMED if free > 0 else Status.WAITLISTED
+        registration = _take_up(meeting, person, existing, status, registrant.topics, now)
+        applied = is_new or registrant.email_proven
+        if applied:
+            give_consents(person=person, texts=registrant.consent_texts, now=now)
+        mail_after_commit(status_mail(registration), registration)
+        return RegistrationResult(
+            registration, status, person_is_new=is_new, consents_applied=applied
+        )
+
+
+def _take_up(meeting, person, existing, status, topics, now) -> Registration:
+    if existing is None:
+        return Registration.objects.create(
+            meeting=meeting, person=person, status=status, topics=topics, created_at=now
+        )
+    # Back after a cancellation: a new place in the queue, not the old one.
+    existing.meeting, existing.person = meeting, person
+    existing.status, existing.topics, existing.created_at = status, topics, now
+    existing.checked_in_at = None
+    existing.save(update_fields=["status", "topics", "created_at", "checked_in_at", "updated_at"])
+    return existing
+
+
+# --- changing and cancelling ------------------------------------------------------------
+
+
+def update_topics(*, registration: Registration, topics: str) -> None:
+    """Side effects: saves the registration's topics."""
+    registration.topics = topics
+    registration.save(update_fields=["topics", "updated_at"])
+
+
+def cancel_registration(*, registration: Registration) -> list[Registration]:
+    """Cancel a confirmed or waitlisted registration; returns whom its seat went to.
+
+    Under the meeting's lock: a freed seat goes to the head of the waitlist, once (a second
+    cancellation of the same registration changes nothing). Side effects: the registration's
+    status; the promoted registration's status; after commit a cancellation e-mail and one to
+    the promoted person. Raises NotCancellable after the meeting or for a checked-in person.
+    """
+    with LockedMeeting(registration.meeting_id) as meeting:
+        current = (
+            Registration.objects.select_for_update()
+            .select_related("person")
+            .get(pk=registration.pk)
+        )
+        if current.status == Status.CANCELLED:
+            return []
+        if current.status not in (Status.CONFIRMED, Status.WAITLISTED) or meeting.is_past:
+            raise NotCancellable(_("This registration can no longer be cancelled."))
+        was_seated = current.status in Registration.SEATED
+        current.status = Status.CANCELLED
+        current.save(update_fields=["status", "updated_at"])
+        current.meeting = meeting
+        mail_after_commit("registration-cancelled", current)
+        promoted = _promote(meeting)[0] if was_seated else []
+    registration.status = Status.CANCELLED
+    return promoted
+
+
+def set_capacity(*, meeting: Meeting, capacity: int) -> list[Registration]:
+    """Change the number of seats; returns who moved up from the waitlist.
+
+    Refused with CapacityBelowSeated (nothing changes) when fewer seats than confirmed
+    people would remain. Side effects: the meeting's capacity; promotions as on a
+    cancellation, with their e-mails after commit.
+    """
+    with LockedMeeting(meeting.pk) as locked:
+        seated = seated_count(locked)
+        if capacity < seated:
+            raise CapacityBelowSeated(
+                _(
+                    "%(seated)s people hold a seat already: the capacity cannot be lower "
+                    "than that. Nothing was changed."
+                )
+                % {"seated": seated}
+            )
+        locked.capacity = capacity
+        locked.save(update_fields=["capacity"])
+        promoted, _free = _promote(locked)
+    meeting.capacity = capacity
+    return promoted
