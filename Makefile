@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+SMTP_PORT ?= 8025
 
 .PHONY: demo test install lint format messages clean
 
@@ -22,11 +23,14 @@ demo: install
 	@echo
 	@echo "Treffpunkt: http://$(HOST):$(PORT)/   (admin: http://$(HOST):$(PORT)/admin/)"
 	@echo "Logins (password treffpunkt-demo): organisator, moderatorin, mitglied, gast"
+	@echo "E-mails are not sent out: they are printed below (SMTP on $(HOST):$(SMTP_PORT))."
 	@echo
-	@# The background worker (e-mails, PDFs) runs beside the web server and stops with it.
-	$(BIN)/treffpunkt db_worker --no-reload & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/treffpunkt runserver $(HOST):$(PORT)
+	@# Beside the web server run the background worker (e-mails, PDFs) and a local SMTP
+	@# server that prints every e-mail here, so the personal links can be followed.
+	$(BIN)/python -m aiosmtpd -n -l $(HOST):$(SMTP_PORT) & smtp=$$!; \
+	EMAIL_PORT=$(SMTP_PORT) $(BIN)/treffpunkt db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker $$smtp 2>/dev/null' EXIT INT TERM; \
+	EMAIL_PORT=$(SMTP_PORT) $(BIN)/treffpunkt runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/ruff check .
