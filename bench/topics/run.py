@@ -33,6 +33,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
 from treffpunkt.matching import topics as engine  # noqa: E402
+from treffpunkt.matching import vectors  # noqa: E402
 from treffpunkt.matching.text import load_lexicon  # noqa: E402
 
 SEEDS = 20
@@ -155,16 +156,16 @@ def evaluate(path: Path) -> None:
     no_lexicon = replace(
         load_lexicon(), phrases={}, parts={}, near={}, concepts=load_lexicon().concepts
     )
-    rows, ranges, default_seed = [], [], engine.SEED
+    rows, ranges, default_seed = [], [], vectors.SEED
     found, _ = engine_labels(texts, k)
     rows.append((f"engine, k = {k} (gold)", *scores(truth, found)))
     found, suggested = engine_labels(texts, None)
     rows.append((f"engine, k = {suggested} (suggested)", *scores(truth, found)))
     spread = []
     for seed in range(10):
-        engine.SEED = seed
+        vectors.SEED = seed
         spread.append(scores(truth, engine_labels(texts, k)[0]))
-    engine.SEED = default_seed
+    vectors.SEED = default_seed
     spread = np.array(spread)
     low, high = spread.min(axis=0), spread.max(axis=0)
     rows.append(

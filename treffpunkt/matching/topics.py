@@ -29,6 +29,7 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from .text import Analyser, Analysis, Lexicon, load_lexicon
+from .vectors import best_kmeans, by_size, lsa, normalise, silhouette, tfidf
 
 #: Weights of the three feature blocks in the cosine similarity.
 WORD_WEIGHT = 1.0
@@ -38,10 +39,8 @@ GRAM_WEIGHT = 0.25
 GRAM_SIZES = (4,)
 #: Dimensions kept of the topics' similarity structure before clustering (noise goes).
 LSA_DIMENSIONS = 40
-#: Seeded k-means restarts; the best of them wins (fewer while trying out k).
-RESTARTS = 32
+#: Seeded k-means restarts while trying out k (the final grouping uses vectors.RESTARTS).
 TRIAL_RESTARTS = 10
-SEED = 20240604
 #: A second group counts as touched when the topic is this similar to it, relative to its
 #: own group and at least ``SECONDARY_FLOOR`` absolutely.
 SECONDARY_RATIO = 0.6
@@ -105,11 +104,11 @@ class TopicSpace:
         self.lexicon = lexicon or load_lexicon()
         analyser = Analyser(self.lexicon, Analyser.vocabulary(self.texts, self.lexicon))
         self.analyses = [analyser.analyse(text) for text in self.texts]
-        self.word_block, self.word_features = _tfidf([a.stems for a in self.analyses])
+        self.word_block, self.word_features = tfidf([a.stems for a in self.analyses])
         concept_counts = [a.concepts for a in self.analyses]
-        concept_block, _ = _tfidf(concept_counts)
-        gram_block, _ = _tfidf([_grams(a) for a in self.analyses], min_df=2)
-        self.vectors = _normalise(
+        concept_block, _ = tfidf(concept_counts)
+        gram_block, _ = tfidf([_grams(a) for a in self.analyses], min_df=2)
+        self.vectors = normalise(
             np.hstack(
                 [
                     self.word_block * math.sqrt(WORD_WEIGHT),
@@ -137,7 +136,7 @@ class TopicSpace:
     def embedding(self) -> np.ndarray:
         """The grouped topics in a few dimensions (latent semantic analysis), rows normalised."""
         if self._embedding is None:
-            self._embedding = _normalise(_lsa(self.vectors[self.grouped], LSA_DIMENSIONS))
+            self._embedding = normalise(lsa(self.vectors[self.grouped], LSA_DIMENSIONS))
         return self._embedding
 
     @_one_blas_thread
@@ -150,8 +149,8 @@ class TopicSpace:
         k = max(1, min(k, self.distinct))
         if not self.grouped:
             return labels
-        found = _best_kmeans(self.embedding(), k)
-        for index, label in zip(self.grouped, _by_size(found), strict=True):
+        found = best_kmeans(self.embedding(), k)
+        for index, label in zip(self.grouped, by_size(found), strict=True):
             labels[index] = label
         return labels
 
@@ -163,7 +162,7 @@ class TopicSpace:
             return max(1, min(self.distinct, k_min))
         points = self.embedding()
         distance = 1 - points @ points.T
-        scores = {k: _silhouette(distance, _best_kmeans(points, k)) for k in range(k_min, top + 1)}
+        scores = {k: silhouette(distance, best_kmeans(points, k)) for k in range(k_min, top + 1)}
         return max(scores, key=lambda k: (round(scores[k], 3), -k))
 
     @_one_blas_thread
@@ -214,7 +213,7 @@ class TopicSpace:
             self.vectors[[i for i, lab in enumerate(labels) if lab == label]].sum(axis=0)
             for label in present
         ]
-        return _normalise(np.array(rows)) if rows else np.zeros((0, self.vectors.shape[1]))
+        return normalise(np.array(rows)) if rows else np.zeros((0, self.vectors.shape[1]))
 
     def _secondary(self, labels, present, similarity) -> list[int | None]:
         """The other group a topic touches: it names a theme that leads that group.
@@ -325,133 +324,6 @@ def _grams(analysis: Analysis) -> Counter:
         for size in GRAM_SIZES:
             grams.update(marked[i : i + size] for i in range(len(marked) - size + 1))
     return grams
-
-
-def _tfidf(documents: Sequence[dict], min_df: int = 1) -> tuple[np.ndarray, list[str]]:
-    """Sublinear TF-IDF rows (L2-normalised) over the features of ``documents``."""
-    df: Counter = Counter()
-    for document in documents:
-        df.update(key for key, value in document.items() if value > 0)
-    features = sorted(key for key, count in df.items() if count >= min_df)
-    column = {feature: i for i, feature in enumerate(features)}
-    n = len(documents)
-    idf = {key: math.log((1 + n) / (1 + df[key])) + 1 for key in features}
-    rows, columns, values = [], [], []
-    for row, document in enumerate(documents):
-        for key, value in document.items():
-            if value > 0 and key in column:
-                rows.append(row)
-                columns.append(column[key])
-                values.append((1 + math.log(value) if value >= 1 else value) * idf[key])
-    matrix = np.zeros((n, len(features)))
-    matrix[rows, columns] = values
-    return _normalise(matrix), features
-
-
-def _normalise(matrix: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
-
-
-def _lsa(matrix: np.ndarray, dimensions: int) -> np.ndarray:
-    """The rows of ``matrix`` projected on its top ``dimensions`` singular directions.
-
-    A randomised SVD (Halko, Martinsson, Tropp 2011) with a fixed seed: a few products of
-    the topics' matrix instead of a full decomposition.
-    """
-    rows, columns = matrix.shape
-    rank = min(dimensions, rows, columns)
-    if rank == 0:
-        return np.zeros((rows, 0))
-    rng = np.random.default_rng(SEED)
-    sketch = matrix @ rng.standard_normal((columns, min(rank + 10, columns)))
-    for _ in range(2):  # power iterations sharpen the spectrum of short, sparse texts
-        sketch = matrix @ (matrix.T @ np.linalg.qr(sketch)[0])
-    basis = np.linalg.qr(sketch)[0]
-    left, values, _ = np.linalg.svd(basis.T @ matrix, full_matrices=False)
-    left, values = left[:, :rank], values[:rank]
-    # An SVD's signs are arbitrary; fix them so the same input gives the same numbers.
-    projected = basis @ left * values
-    signs = np.sign(projected[np.abs(projected).argmax(axis=0), np.arange(projected.shape[1])])
-    return projected * np.where(signs == 0, 1, signs)
-
-
-def _kmeans_plus_plus(points: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
-    first = int(rng.integers(len(points)))
-    chosen = [first]
-    distance = 1 - points @ points[first]
-    for _ in range(1, k):
-        weights = np.clip(distance, 0, None) ** 2
-        total = weights.sum()
-        if total <= 0:
-            pick = next(i for i in range(len(points)) if i not in chosen)
-        else:
-            pick = int(rng.choice(len(points), p=weights / total))
-        chosen.append(pick)
-        distance = np.minimum(distance, 1 - points @ points[pick])
-    return points[chosen].copy()
-
-
-def _kmeans(points: np.ndarray, centres: np.ndarray) -> tuple[np.ndarray, float]:
-    """Spherical k-means (cosine) from ``centres``; returns labels and total similarity."""
-    k = len(centres)
-    labels = np.full(len(points), -1)
-    for _ in range(100):
-        similarity = points @ centres.T
-        new = similarity.argmax(axis=1)
-        for cluster in range(k):  # an empty group takes the topic that fits its own worst
-            if not (new == cluster).any():
-                fit = similarity[np.arange(len(points)), new]
-                donors = np.bincount(new, minlength=k)[new] > 1
-                worst = int(np.argmin(np.where(donors, fit, np.inf)))
-                new[worst] = cluster
-        if (new == labels).all():
-            break
-        labels = new
-        onehot = np.eye(k)[labels]
-        centres = _normalise(onehot.T @ points)
-    score = float((points * centres[labels]).sum())
-    return labels, score
-
-
-def _best_kmeans(points: np.ndarray, k: int, restarts: int = RESTARTS) -> np.ndarray:
-    rng = np.random.default_rng(SEED)
-    best_labels, best_score = None, -np.inf
-    for _ in range(restarts):
-        labels, score = _kmeans(points, _kmeans_plus_plus(points, k, rng))
-        if score > best_score + 1e-9:
-            best_labels, best_score = labels, score
-    return best_labels
-
-
-def _by_size(labels: np.ndarray) -> list[int]:
-    """Relabel 0..k-1 by size (largest first, then by first appearance): stable output."""
-    counts = Counter(labels.tolist())
-    first = {}
-    for position, label in enumerate(labels.tolist()):
-        first.setdefault(label, position)
-    order = sorted(counts, key=lambda label: (-counts[label], first[label]))
-    rename = {old: new for new, old in enumerate(order)}
-    return [rename[label] for label in labels.tolist()]
-
-
-def _silhouette(distance: np.ndarray, labels: np.ndarray) -> float:
-    """Mean silhouette for a distance matrix (singletons count 0, as usual)."""
-    k = labels.max() + 1
-    if k < 2:
-        return 0.0
-    n = len(labels)
-    onehot = np.eye(k)[labels]
-    sizes = onehot.sum(axis=0)
-    totals = distance @ onehot
-    own = totals[np.arange(n), labels]
-    own_size = sizes[labels]
-    a = np.divide(own, own_size - 1, out=np.zeros_like(own), where=own_size > 1)
-    mean_other = totals / np.where(sizes > 0, sizes, 1)
-    mean_other[np.arange(n), labels] = np.inf
-    b = mean_other.min(axis=1)
-    s = np.where(own_size > 1, (b - a) / np.maximum(np.maximum(a, b), 1e-12), 0.0)
-    return float(s.mean())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

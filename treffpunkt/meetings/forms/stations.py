@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from ..models import Station
-from ..stations import Moderator, StationChange, StationDraft, TopicBoard
+from ..stations import Moderator, StationChange, StationDraft
+from ..topic_groups import TopicBoard
 
 NEW_GROUP = "new"
 

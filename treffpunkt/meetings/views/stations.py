@@ -29,23 +29,19 @@ from ..forms.stations import (
 from ..models import Registration
 from ..stations import (
     ConfirmationNeeded,
-    TopicBoard,
     add_station,
     capacity_check,
     create_stations,
     delete_station,
-    merge_groups,
     moderator_candidates,
-    move_topics,
-    regroup,
     set_wishes,
     station_dependents,
     stations_with_counts,
-    topic_board,
     update_stations,
     wish_limit,
     wishes_open,
 )
+from ..topic_groups import TopicBoard, merge_groups, move_topics, regroup, topic_board
 from .registration import personal_page
 
 # --- Topics ------------------------------------------------------------------------------
