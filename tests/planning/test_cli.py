@@ -1,5 +1,7 @@
 """The command line: exit codes, one-line messages, and no file written on bad input."""
 
+import contextlib
+import io
 import json
 import subprocess
 import sys
@@ -7,18 +9,20 @@ from pathlib import Path
 
 import pytest
 
+from treffpunkt.planning.cli import main
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_cli(tmp_path: Path, request_text: str) -> tuple[subprocess.CompletedProcess, Path]:
+    """The command in this process (a new interpreter per case would dominate the suite)."""
     source = tmp_path / "request.json"
     source.write_text(request_text, encoding="utf-8")
     target = tmp_path / "plan.json"
-    result = subprocess.run(
-        [sys.executable, "-m", "treffpunkt.planning.cli", str(source), "-o", str(target)],
-        capture_output=True, text=True, cwd=ROOT, timeout=60,
-    )  # fmt: skip
-    return result, target
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(source), "-o", str(target)])
+    return subprocess.CompletedProcess([], code, out.getvalue(), err.getvalue()), target
 
 
 def base() -> dict:

@@ -39,7 +39,7 @@ def test_it_reaches_the_optimum_of_two_rounds_at_three_tables_of_17():
     assert (metrics["new_pairs"], metrics["upper_bound_new_pairs"]) == (696, 696)
 
 
-@pytest.mark.parametrize(("g", "s", "w"), [(5, 3, 7), (8, 4, 9)])
+@pytest.mark.parametrize(("g", "s", "w"), [(5, 3, 7), (6, 3, 8), (8, 4, 9)])
 def test_social_golfer_instances_come_out_without_repeats(g, s, w):
     metrics = plan(uniform(g * s, g, s, w, "tables"))["metrics"]
     assert (metrics["repeat_meetings"], metrics["new_pairs"]) == (0, w * g * s * (s - 1) // 2)
@@ -70,3 +70,18 @@ def test_the_bound_holds_against_exhaustive_search(mode):
     best = best_by_enumeration(request)
     metrics = plan(request)["metrics"]
     assert metrics["new_pairs"] == best <= metrics["upper_bound_new_pairs"]
+
+
+@pytest.mark.parametrize("mode", ["stations", "tables"])
+def test_a_clique_of_known_people_lowers_the_bound_and_it_still_holds(mode):
+    # Three people who all know each other cannot all be apart at two stations, so at
+    # least one known pair meets: the bound drops below the one without known pairs.
+    clique = [["p00", "p01"], ["p00", "p02"], ["p01", "p02"]]
+    request = {**uniform(6, 2, 4, 2, mode), "known_pairs": clique}
+    best = best_by_enumeration(request)
+    metrics = plan(request)["metrics"]
+    assert metrics["new_pairs"] == best <= metrics["upper_bound_new_pairs"]
+    without = plan(uniform(6, 2, 4, 2, mode))["metrics"]["upper_bound_new_pairs"]
+    assert metrics["upper_bound_new_pairs"] == without - 1
+    if mode == "stations":
+        assert metrics["upper_bound_new_pairs"] == best  # tight here

@@ -14,6 +14,11 @@ The bound is the smallest of
    all group sizes the capacities allow (an exact dynamic programme);
 4. the exact optimum of the code-count model, where the request is small enough to solve it
    to proven optimality (``codes.py``).
+
+Bounds 3 and 4 bound *distinct* pairs; pairs that are no new contact (known, colleagues, met
+in a frozen round) but must meet anyway are subtracted: a set of m people who all know each
+other, spread over K stations in one round, has at least h(m, K) pairs together, and
+disjoint such sets (cliques, found greedily) add up (``forced_worthless``).
 """
 
 from __future__ import annotations
@@ -43,16 +48,56 @@ def upper_bound(problem: Problem) -> int:
     reachable = _reachable(problem, open_rounds) & valuable & ~met_before
     per_person = _per_person(problem, open_rounds, reachable, valuable & met_before)
     bounds = [new_frozen + int(reachable.sum() // 2), per_person]
+    forced = forced_worthless(problem, open_rounds, ~valuable | met_before)
     if open_rounds:
         pigeonhole = _pigeonhole(problem, open_rounds)
         if pigeonhole is not None:  # None: no group sizes fit (the request is infeasible)
-            bounds.append(new_frozen + pigeonhole)
+            bounds.append(new_frozen + pigeonhole - forced)
     from .codes import exact_bound
 
     exact = exact_bound(problem)
     if exact is not None:
-        bounds.append(exact)
+        bounds.append(exact - forced)
     return int(min(bounds))
+
+
+def forced_worthless(problem: Problem, open_rounds: list[int], worthless: np.ndarray) -> int:
+    """Fewest worthless pairs (no new contact) that any plan puts together in open rounds.
+
+    In each open round every clique of the worthless graph spreads over at most K stations,
+    so at least h(m, K) of its pairs share a group; disjoint cliques add up, and the pairs
+    of one round are distinct, so the best round is a lower bound.
+    """
+    if not open_rounds:
+        return 0
+    cliques = _cliques(worthless, problem.n_stations)
+    best = 0
+    for r in open_rounds:
+        sizes = np.array([int(problem.present[r, q].sum()) for q in cliques], dtype=np.int64)
+        best = max(best, int(pairs_h(sizes, problem.n_stations).sum()) if sizes.size else 0)
+    return best
+
+
+def _cliques(worthless: np.ndarray, k: int) -> list[np.ndarray]:
+    """Disjoint cliques of more than k people, greedily (only those can force a meeting)."""
+    graph = worthless.copy()
+    np.fill_diagonal(graph, False)
+    degree = graph.sum(axis=1)
+    free = degree > k - 1  # fewer than k neighbours: never in a clique of more than k
+    out = []
+    for v in np.argsort(-degree, kind="stable"):
+        if not free[v]:
+            continue
+        clique, cand = [int(v)], graph[v] & free
+        while cand.any():
+            inside = np.flatnonzero(cand)
+            u = int(inside[np.argmax(graph[np.ix_(inside, inside)].sum(axis=1))])
+            clique.append(u)
+            cand &= graph[u]
+        if len(clique) > k:
+            out.append(np.array(clique))
+            free[clique] = False
+    return out
 
 
 def _reachable(problem: Problem, open_rounds: list[int]) -> np.ndarray:

@@ -71,7 +71,10 @@ def _searched_schedule(problem: Problem, deadline: float) -> np.ndarray | None:
         start = greedy_plan(small, problem.seed)
     except PlanningError:
         return None
-    steps = int(800 * problem.effort)
+    # Steps cost about 1 ms each: sized to the speed targets (1 s up to 600 people, 5 s at
+    # 2,000), where more steps mean fewer repeated cluster meetings.
+    base = 1600 if problem.n_people > 1000 else min(800, 60_000 // count)
+    steps = int(base * problem.effort)
     return improve(small, start, seed=problem.seed, steps=steps, deadline=deadline,
                    start_temp=0.4)  # fmt: skip
 
@@ -87,7 +90,7 @@ def build(problem: Problem, deadline: float) -> np.ndarray | None:
     rng = np.random.default_rng(problem.seed)
     cluster_of = np.repeat(np.arange(schedule.shape[1]), sizes)
     assign = np.full((problem.n_rounds, problem.n_people), -1, dtype=np.int64)
-    assign[:, rng.permutation(full)] = schedule[:, cluster_of]
+    assign[:, rng.permutation(full)[: cluster_of.size]] = schedule[:, cluster_of]
     for i in np.flatnonzero(problem.fixed >= 0):
         assign[problem.present[:, i], i] = problem.fixed[i]
     return _seat_rest(problem, assign, rng)
@@ -108,7 +111,10 @@ def _sizes(problem: Problem, schedule: np.ndarray, people: int) -> np.ndarray | 
     for _ in range(people - sizes.sum()):
         cells = (room - load)[r_idx, schedule]  # seats left where each cluster sits
         # Grow each cluster at most once, where its tightest seat is loosest.
-        key = np.where(grown, -np.inf, cells.min(axis=0) * 10_000 + cells.sum(axis=0))
+        key = np.where(grown | (cells.min(axis=0) <= 0), -np.inf,
+                       cells.min(axis=0) * 10_000 + cells.sum(axis=0))  # fmt: skip
+        if not np.isfinite(key.max()):
+            break  # no cluster can grow: the people left are seated one by one afterwards
         c = int(np.argmax(key))
         grown[c] = True
         sizes[c] += 1

@@ -44,6 +44,7 @@ def _classes(problem: Problem) -> tuple[list[np.ndarray], list[tuple[int, ...]]]
 
     People who miss a round are left out of the model (a relaxation: their seats are freed)
     and counted in the bound with their per-person cap; the plan seats them afterwards.
+    (Giving them classes of their own makes the bound exact, but HiGHS then needs seconds.)
     """
     full = np.flatnonzero((problem.fixed < 0) & problem.present.all(axis=0))
     return [full], [tuple(range(problem.n_rounds))]

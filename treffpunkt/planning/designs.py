@@ -3,11 +3,8 @@
 * ``transversal``: stations Z_n, point (row i, column x) sits at x + r*i (mod n) in round r.
   Two rows i, j never meet twice while every difference d = j - i has order n/gcd(n, d) of
   at least w; row 0 never moves (hosts). Covers large meetings (e.g. 250 tables of 8).
-* ``cyclic``: the method of differences. Points form c cycles of length w plus f fixed points
-  under a permutation sigma; round r is sigma^r applied to one base round B. No pair repeats
-  iff the pairs of B lie in distinct sigma-orbits of full length w, so the search is over a
-  single round. A seeded min-conflicts search on B finds Kirkman (5-3-7), nearly Kirkman
-  (6-3-8), 8-4-9, 8-4-10 and 10-4-10 schedules in well under a second.
+* the method of differences (Kirkman 5-3-7, nearly Kirkman 6-3-8, 10-4-10) is in
+  ``cyclic.py``.
 
 Each function returns an array (w, g*s) of group numbers per point, or None.
 """
@@ -17,6 +14,8 @@ from __future__ import annotations
 from math import gcd
 
 import numpy as np
+
+SPREAD_NODES = 20_000  # depth-first nodes for a partial spread: a work budget
 
 
 def transversal(g: int, s: int, w: int) -> np.ndarray | None:
@@ -65,9 +64,14 @@ def _spread(m: int, k: int, w: int, rng, tries: int = 4000):
             seen.add(sub)
             candidates.append(sub)
 
+    nodes = [0]
+
     def extend(chosen, used, start):
         if len(chosen) == w:
             return chosen
+        nodes[0] += 1
+        if nodes[0] > SPREAD_NODES:  # e.g. no 10 disjoint planes in F_2^5: give up
+            return None
         for i in range(start, len(candidates)):
             if not (candidates[i] - {0}) & used:
                 found = extend([*chosen, candidates[i]], used | candidates[i], i + 1)
@@ -76,153 +80,3 @@ def _spread(m: int, k: int, w: int, rng, tries: int = 4000):
         return None
 
     return extend([], set(), 0)
-
-
-class _Orbits:
-    """Pair orbits under sigma for points 0..N-1: cycles (j, pos) first, fixed points last."""
-
-    def __init__(self, n_points: int, w: int):
-        self.w = w
-        self.cycles = n_points // w
-        self.n = n_points
-        self.cycle_of = np.full(n_points, -1)
-        self.pos = np.zeros(n_points, dtype=np.int64)
-        idx = np.arange(self.cycles * w)
-        self.cycle_of[idx], self.pos[idx] = np.divmod(idx, w)
-
-    def orbit(self, x: int, y: int) -> int:
-        """An id for the orbit of pair {x, y}; -1 if it is shorter than w (never allowed)."""
-        cx, cy, w = self.cycle_of[x], self.cycle_of[y], self.w
-        if cx < 0 and cy < 0:
-            return -1
-        if cx < 0 or cy < 0:
-            fixed, other = (x, y) if cx < 0 else (y, x)
-            return 1 + (fixed * self.cycles + self.cycle_of[other]) * w
-        if cx > cy or (cx == cy and self.pos[x] > self.pos[y]):
-            x, y, cx, cy = y, x, cy, cx
-        d = int((self.pos[y] - self.pos[x]) % w)
-        if cx == cy:
-            if 2 * d == w:
-                return -1
-            d = min(d, w - d)
-        return 1 + self.n * w + (cx * self.cycles + cy) * w + d
-
-    def table(self) -> list[list[int]]:
-        """All orbit ids as nested lists (plain list lookups keep the search loop fast)."""
-        return [[self.orbit(x, y) if x != y else -2 for y in range(self.n)] for x in range(self.n)]
-
-    def image(self, x: int, r: int) -> int:
-        if self.cycle_of[x] < 0:
-            return x
-        return int(self.cycle_of[x] * self.w + (self.pos[x] + r) % self.w)
-
-
-def cyclic(g: int, s: int, w: int, seed: int, max_steps: int = 2_000) -> np.ndarray | None:
-    """Try cycle lengths t dividing w (longest first): w/t base rounds, each developed t times."""
-    n = g * s
-    rng = np.random.default_rng(seed)
-    for t in sorted((t for t in range(2, w + 1) if w % t == 0), reverse=True):
-        if n - (n // t) * t > g:  # fixed points must sit in different groups
-            continue
-        orbits = _Orbits(n, t)
-        orbits.ids = orbits.table()
-        groups = _min_conflicts(orbits, g, s, w // t, rng, max_steps)
-        if groups is not None:
-            return _develop(orbits, groups, g, w)
-    return None
-
-
-def _develop(orbits: _Orbits, groups: list, g: int, w: int) -> np.ndarray:
-    n, t = orbits.n, orbits.w
-    out = np.empty((w, n), dtype=np.int64)
-    for b in range(w // t):
-        base = np.empty(n, dtype=np.int64)
-        for k in range(g):
-            base[groups[b * g + k]] = k
-        for r in range(t):
-            for x in range(n):
-                out[b * t + r, orbits.image(x, r)] = base[x]
-    return out
-
-
-def _min_conflicts(orbits: _Orbits, g: int, s: int, n_base: int, rng, max_steps: int):
-    groups = []
-    for _ in range(n_base):
-        order = list(rng.permutation(orbits.n))
-        groups += [order[k * s : (k + 1) * s] for k in range(g)]
-    use: dict[int, int] = {}
-
-    ids = orbits.ids
-
-    def group_pairs(members):
-        return [ids[x][y] for i, x in enumerate(members) for y in members[i + 1 :]]
-
-    def cost_of(ids):
-        return sum(1 for o in ids if o < 0 or use.get(o, 0) > 1)
-
-    for members in groups:
-        for o in group_pairs(members):
-            use[o] = use.get(o, 0) + 1
-    conflicts = sum(max(c - 1, 0) for o, c in use.items() if o >= 0) + use.get(-1, 0)
-    tabu: dict[int, int] = {}
-    for step in range(max_steps):
-        if conflicts == 0:
-            return groups
-        bad = [k for k, m in enumerate(groups) if cost_of(group_pairs(m))]
-        k1 = bad[rng.integers(len(bad))]
-        best = None
-        for i1 in range(len(groups[k1])):
-            for k2 in range((k1 // g) * g, (k1 // g + 1) * g):  # same base round
-                if k2 == k1:
-                    continue
-                for i2, y in enumerate(groups[k2]):
-                    delta = _swap_delta(orbits, groups, use, k1, i1, k2, i2)
-                    if tabu.get(y, -1) > step and conflicts + delta > 0:
-                        continue
-                    key = (delta, rng.random())
-                    if best is None or key < best[0]:
-                        best = (key, i1, k2, i2)
-        if best is None:
-            continue
-        (delta, _), i1, k2, i2 = best
-        _apply_swap(orbits, groups, use, k1, i1, k2, i2)
-        tabu[groups[k2][i2]] = step + 2 + int(rng.integers(4))
-        conflicts += delta
-    return None
-
-
-def _pairs_with(orbits: _Orbits, x: int, members) -> list[int]:
-    row = orbits.ids[x]
-    return [row[y] for y in members if y != x]
-
-
-def _swap_delta(orbits, groups, use, k1, i1, k2, i2) -> int:
-    x, y = groups[k1][i1], groups[k2][i2]
-    rest1 = [m for m in groups[k1] if m != x]
-    rest2 = [m for m in groups[k2] if m != y]
-    removed = _pairs_with(orbits, x, rest1) + _pairs_with(orbits, y, rest2)
-    added = _pairs_with(orbits, y, rest1) + _pairs_with(orbits, x, rest2)
-    change: dict[int, int] = {}
-    for o in removed:
-        change[o] = change.get(o, 0) - 1
-    for o in added:
-        change[o] = change.get(o, 0) + 1
-    delta = 0
-    for o, c in change.items():
-        before, after = use.get(o, 0), use.get(o, 0) + c
-        if o < 0:
-            delta += c
-        else:
-            delta += max(after - 1, 0) - max(before - 1, 0)
-    return delta
-
-
-def _apply_swap(orbits, groups, use, k1, i1, k2, i2) -> None:
-    x, y = groups[k1][i1], groups[k2][i2]
-    rest1 = [m for m in groups[k1] if m != x]
-    rest2 = [m for m in groups[k2] if m != y]
-    for o in _pairs_with(orbits, x, rest1) + _pairs_with(orbits, y, rest2):
-        use[o] -= 1
-    for o in _pairs_with(orbits, y, rest1) + _pairs_with(orbits, x, rest2):
-        use[o] = use.get(o, 0) + 1
-    groups[k1][i1], groups[k2][i2] = y, x

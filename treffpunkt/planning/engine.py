@@ -32,7 +32,7 @@ def _builders(problem: Problem) -> list[tuple[str, Builder]]:
 def search_steps(problem: Problem) -> int:
     """Local-search budget in steps: grows with the plan's size, scaled by ``effort``."""
     free_rounds = problem.n_rounds - problem.n_frozen
-    base = min(200 + 4 * problem.n_people * free_rounds, 3000)
+    base = min(200 + 2 * problem.n_people * free_rounds, 1500)
     if problem.n_people > 300:  # steps cost more there; constructions carry large meetings
         base = 400 if problem.n_people <= 1000 else 200
     return int(base * problem.effort)

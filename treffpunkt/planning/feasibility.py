@@ -156,20 +156,32 @@ class Placer:
         return np.bincount(self.p.fixed[idx], minlength=self.p.n_stations)
 
     def _augment(self, r: int, i: int) -> bool:
-        """Shift people along a path of stations to free a seat person i may take."""
+        """Shift people along a path of stations to free a seat person i may take.
+
+        Breadth-first over stations; the people at a station and the stations they may move
+        to are found with one array operation per station, not per person.
+        """
+        p, k_count = self.p, self.p.n_stations
         start = np.flatnonzero(self.allowed(r, i))
         parent: dict[int, tuple[int, int]] = {int(k): (-1, i) for k in start}
         queue = deque(int(k) for k in start)
+        movers = p.fixed < 0
         while queue:
             s = queue.popleft()
-            if self.sizes[r, s] < self.p.capacity[s]:
+            if self.sizes[r, s] < p.capacity[s]:
                 self._shift(r, s, parent)
                 return True
-            for j in np.flatnonzero((self.assign[r] == s) & (self.p.fixed < 0)):
-                for t in np.flatnonzero(self.allowed(r, j) & (np.arange(len(self.sizes[r])) != s)):
-                    if int(t) not in parent:
-                        parent[int(t)] = (s, int(j))
-                        queue.append(int(t))
+            people = np.flatnonzero((self.assign[r] == s) & movers)
+            if people.size == 0:
+                continue
+            can = (
+                self.visits[people] == 0 if p.no_revisit else np.ones((people.size, k_count), bool)
+            )
+            can[:, s] = False
+            for t in np.flatnonzero(can.any(axis=0)):
+                if int(t) not in parent:
+                    parent[int(t)] = (s, int(people[np.argmax(can[:, t])]))
+                    queue.append(int(t))
         return False
 
     def _shift(self, r: int, end: int, parent: dict[int, tuple[int, int]]) -> None:

@@ -19,27 +19,35 @@ def greedy_plan(problem: Problem, seed: int) -> np.ndarray:
     assign = empty_plan(problem)
     met = meet_counts(assign[: problem.n_frozen]) > 0
     w = problem.weights
-    valuable, colleague = problem.valuable, problem.colleague
     k_count, c_count = problem.n_stations, max(len(problem.categories), 1)
-    has_cat = np.zeros((k_count, c_count), dtype=bool)
-    current = {"round": -1}
+    colleague = w["colleagues"] * problem.colleague
+    state: dict = {"round": -1}
+
+    def start_round(r: int) -> None:
+        """Pair values for this round, and per station the value of joining it so far.
+
+        gain[k, i] sums the value of i sharing station k with everyone seated there; it
+        grows by one row of ``value`` per seat, so each choice is a lookup.
+        """
+        if state["round"] >= 0:
+            row = assign[state["round"]]
+            met[:] |= (row[:, None] == row[None, :]) & (row >= 0)[:, None]
+        state["round"] = r
+        fresh = problem.valuable & ~met
+        state["value"] = (w["new_pairs"] * fresh - colleague).astype(np.float32)
+        state["gain"] = np.zeros((k_count, problem.n_people), dtype=np.float32)
+        state["has_cat"] = np.zeros((k_count, c_count), dtype=bool)
 
     def choose(r: int, i: int, ok: np.ndarray) -> int:
-        if current["round"] != r:  # a new round starts: forget the previous round's seats
-            current["round"] = r
-            has_cat[:] = False
-        seated = np.flatnonzero(assign[r] >= 0)
-        gains = w["new_pairs"] * (valuable[i, seated] & ~met[i, seated])
-        gains = gains - w["colleagues"] * colleague[i, seated]
-        gains = np.bincount(assign[r, seated], weights=gains, minlength=k_count).astype(float)
-        gains += w["preferences"] * problem.pref[i]
+        if state["round"] != r:
+            start_round(r)
+        gains = state["gain"][:, i] + w["preferences"] * problem.pref[i]
         if problem.cat[i] >= 0:
-            gains += w["categories"] * ~has_cat[:, problem.cat[i]]
+            gains = gains + w["categories"] * ~state["has_cat"][:, problem.cat[i]]
         k = int(ok[np.argmax(gains[ok])])
-        met[i, seated[assign[r, seated] == k]] = True
-        met[seated[assign[r, seated] == k], i] = True
+        state["gain"][k] += state["value"][i]
         if problem.cat[i] >= 0:
-            has_cat[k, problem.cat[i]] = True
+            state["has_cat"][k, problem.cat[i]] = True
         return k
 
     return fill_plan(problem, assign, rng, choose)

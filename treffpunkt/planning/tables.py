@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from . import designs
+from . import cyclic, designs
 from .metrics import meet_counts
 from .request import Problem
 
@@ -31,18 +31,19 @@ def applies(problem: Problem) -> bool:
 def build(problem: Problem, deadline: float) -> np.ndarray | None:
     tables, rounds = problem.n_stations, problem.n_rounds
     size = -(-problem.n_people // tables)
-    points = _design(tables, size, rounds, problem.seed, deadline)
+    points = _design(tables, size, rounds, problem.seed, deadline, problem.effort)
     if points is None:
         return None
     return _deal(problem, points)
 
 
-def _design(g: int, s: int, w: int, seed: int, deadline: float) -> np.ndarray | None:
+def _design(g: int, s: int, w: int, seed: int, deadline: float,
+            effort: float = 1.0) -> np.ndarray | None:  # fmt: skip
     found = designs.transversal(g, s, w)
     if found is None:
         found = designs.binary_affine(g, s, w, seed)
     if found is None and g * s <= SMALL_DESIGN_POINTS and time.perf_counter() < deadline:
-        found = designs.cyclic(g, s, w, seed)
+        found = cyclic.cyclic(g, s, w, seed, effort)
     return found
 
 
