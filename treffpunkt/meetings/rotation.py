@@ -130,7 +130,11 @@ def planning_request(
             for s in stations
         ],
         "participants": participants,
-        "known_pairs": sorted({(person_key(e.person_a), person_key(e.person_b)) for e in earlier}),
+        # Lists, not tuples: the planner takes the request as JSON would give it.
+        "known_pairs": [
+            [person_key(a), person_key(b)]
+            for a, b in sorted({(e.person_a, e.person_b) for e in earlier})
+        ],
         "time_limit_s": time_limit_s,
         "seed": meeting.pk,
     }
@@ -197,11 +201,25 @@ def stored_rounds(meeting: Meeting) -> list[dict[str, list[str]]]:
     return rounds
 
 
+def _replanned_at_the_door(meeting: Meeting) -> bool:
+    """Whether the stored plan was made around the people checked in: everybody in it is.
+
+    Before the first round is held a plan otherwise counts everybody with a seat, and the
+    no-shows a re-plan at the door left out would show as people without a station.
+    """
+    planned = Assignment.objects.filter(meeting=meeting).values("person_id")
+    return (
+        not meeting.registrations.filter(person__in=planned)
+        .exclude(status=Registration.Status.ATTENDED)
+        .exists()
+    )
+
+
 def current_plan(meeting: Meeting) -> Plan | None:
     """The stored plan with fresh metrics, or None while nothing is planned."""
     if not Assignment.objects.filter(meeting=meeting).exists():
         return None
-    request = planning_request(meeting)
+    request = planning_request(meeting, present_only=_replanned_at_the_door(meeting))
     planned = {p["id"] for p in request["participants"]}
     rounds = [
         {s: [p for p in members if p in planned] for s, members in groups.items()}
