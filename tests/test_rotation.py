@@ -230,6 +230,10 @@ def test_the_plan_page_shows_figures_and_groups_to_the_organiser(client, organis
     assert f"{response.context['plan'].metrics['upper_bound_new_pairs']} möglich" in html
     assert "Runde 3" in html
     assert "P00 Teil00" in html
+    per_person = response.context["new_contacts"]
+    assert len(per_person) == 24
+    assert per_person[0][1] == response.context["plan"].metrics["fewest_new_contacts"]
+    assert "Wer wie viele neue Menschen trifft" in html
 
 
 def test_creating_the_plan_through_the_page(client, organiser, network):

@@ -63,6 +63,13 @@ def dialogue_50() -> dict:
     return request
 
 
+def late_arrival(n: int, stations: int, capacity: int, rounds: int) -> dict:
+    """One person misses the first round (the seed meeting's situation, at other sizes)."""
+    request = uniform(n, stations, capacity, rounds, "stations")
+    request["participants"][0]["absent_rounds"] = [0]
+    return request
+
+
 # (name, request factory, best value known: from the research note's exact models and
 # constructions; None where the proven bound is the only reference)
 INSTANCES = [
@@ -72,6 +79,9 @@ INSTANCES = [
     ("51 / 3x17 / 3 tables", lambda: uniform(51, 3, 17, 3, "tables"), 984),
     ("51 / 3x17 / 2 stations", lambda: uniform(51, 3, 17, 2, "stations"), 624),
     ("51 / 3x17 / 3 stations", lambda: uniform(51, 3, 17, 3, "stations"), 840),
+    # 7,720: the exact optimum of the code-count model (the engine proves it as its bound)
+    ("150 / 3x60 / 3 stations, roomy, one late", lambda: late_arrival(150, 3, 60, 3), 7720),
+    ("60 / 4x15 / 4 stations, one late", lambda: late_arrival(60, 4, 15, 4), None),
     ("120 / 6x20 / 4 stations", lambda: uniform(120, 6, 20, 4, "stations"), None),
     ("600 / 12x50 / 5 stations, known", lambda: with_history(600, 12, 50, 5, "stations"), None),
     ("2000 / 250x8 / 6 tables", lambda: uniform(2000, 250, 8, 6, "tables"), None),

@@ -55,7 +55,11 @@ def recount(request: dict, rounds: list[dict]) -> dict:
 
     met = meetings(rounds)
     new = {pair for pair in met if pair not in known and not colleagues(*pair)}
+    placed = {pid for groups in rounds for members in groups.values() for pid in members}
     return {
+        "new_contacts_per_person": {
+            pid: sum(pid in pair for pair in new) for pid in sorted(placed)
+        },
         "new_pairs": len(new),
         "repeat_meetings": sum(times - 1 for times in met.values()),
         "known_pairs_met": len(known & set(met)),

@@ -29,6 +29,8 @@ from .feasibility import fixed_load
 from .metrics import meet_counts
 from .request import Problem
 
+MAX_PARTIAL_DP = 8  # partial attendees per round tracked exactly in the pigeonhole programme
+
 
 def pairs_h(m: np.ndarray, k: int) -> np.ndarray:
     """Fewest pairs among m people that share a group again when spread over k groups."""
@@ -70,7 +72,7 @@ def forced_worthless(problem: Problem, open_rounds: list[int], worthless: np.nda
     """
     if not open_rounds:
         return 0
-    cliques = _cliques(worthless, problem.n_stations)
+    cliques = worthless_cliques(worthless, problem.n_stations)
     best = 0
     for r in open_rounds:
         sizes = np.array([int(problem.present[r, q].sum()) for q in cliques], dtype=np.int64)
@@ -78,7 +80,7 @@ def forced_worthless(problem: Problem, open_rounds: list[int], worthless: np.nda
     return best
 
 
-def _cliques(worthless: np.ndarray, k: int) -> list[np.ndarray]:
+def worthless_cliques(worthless: np.ndarray, k: int) -> list[np.ndarray]:
     """Disjoint cliques of more than k people, greedily (only those can force a meeting)."""
     graph = worthless.copy()
     np.fill_diagonal(graph, False)
@@ -128,37 +130,60 @@ def _pigeonhole(problem: Problem, open_rounds: list[int]) -> int | None:
 
 
 def _best_round(problem: Problem, r: int, open_rounds: list[int], load: np.ndarray) -> float:
-    """max over group sizes of sum_k phi_rk(s_k), with sum s_k = people present in round r."""
+    """max over group sizes s_k and partial-attendee counts g_k of sum_k phi_rk(s_k, g_k),
+    with sum s_k = people present in round r and sum g_k = partial attendees present.
+
+    A partial attendee (present in r, absent in another open round) sits in one group of
+    round r; only there can it lower the forced re-meetings. With more than MAX_PARTIAL_DP of
+    them every group is assumed to hold all of them (weaker, but a cheap dynamic programme).
+    """
     n_here = int(problem.present[r].sum())
-    best = np.full(n_here + 1, -np.inf)
-    best[0] = 0.0
+    partial = _partial_here(problem, r, open_rounds)
+    g_all = int(partial.sum())
+    exact = g_all <= MAX_PARTIAL_DP
+    width = g_all + 1 if exact else 1
+    best = np.full((n_here + 1, width), -np.inf)
+    best[0, 0] = 0.0
     for k in range(problem.n_stations):
-        phi = _phi(problem, r, k, open_rounds, load)
+        phi = _phi(problem, r, k, open_rounds, load, partial)  # (cap + 1, g_all + 1)
+        if not exact:
+            phi = phi[:, -1:]  # every group as if it held all partial attendees
         low = int(load[r, k])
-        nxt = np.full(n_here + 1, -np.inf)
+        nxt = np.full_like(best, -np.inf)
         for s in range(low, min(int(problem.capacity[k]), n_here) + 1):
-            cand = best[: n_here + 1 - s] + phi[s]
-            np.maximum(nxt[s:], cand, out=nxt[s:])
+            # partial attendees are movers in stations mode (fixed people are in ``low``)
+            most = s - low if problem.no_revisit else s
+            for g in range(min(width, most + 1) if exact else 1):
+                cand = best[: n_here + 1 - s, : width - g] + phi[s, g]
+                np.maximum(nxt[s:, g:], cand, out=nxt[s:, g:])
         best = nxt
-    return float(best[n_here])
+    return float(best[n_here, width - 1])
 
 
-def _phi(problem: Problem, r: int, k: int, open_rounds: list[int], load: np.ndarray):
-    """phi(s) for s = 0..capacity: pair slots minus the share of forced re-meetings."""
-    s = np.arange(int(problem.capacity[k]) + 1)
-    phi = (s * (s - 1) / 2).astype(float)
-    n_open, movers = len(open_rounds), problem.fixed < 0
-    stations_mode = problem.no_revisit
+def _partial_here(problem: Problem, r: int, open_rounds: list[int]) -> np.ndarray:
+    """(N,) present in round r and absent in some other open round (movers in stations mode)."""
+    away = ~problem.present[[o for o in open_rounds if o != r]].all(axis=0)
+    out = problem.present[r] & away
+    return out & (problem.fixed < 0) if problem.no_revisit else out
+
+
+def _phi(problem: Problem, r: int, k: int, open_rounds: list[int], load: np.ndarray,
+         partial: np.ndarray) -> np.ndarray:  # fmt: skip
+    """phi(s, g): pair slots minus the share of forced re-meetings, for s people of whom g
+    are partial attendees (of these, at most min(g, gone) are away in a given other round)."""
+    s = np.arange(int(problem.capacity[k]) + 1)[:, None]
+    g = np.arange(int(partial.sum()) + 1)[None, :]
+    phi = np.broadcast_to((s * (s - 1) / 2).astype(float), (s.size, g.size)).copy()
+    n_open = len(open_rounds)
     for other in open_rounds:
         if other == r:
             continue
-        gone = int((problem.present[r] & ~problem.present[other] & movers).sum())
-        if stations_mode:
+        gone = np.minimum(g, int((partial & ~problem.present[other]).sum()))
+        if problem.no_revisit:
             stay = int((problem.present[r] & problem.present[other] & (problem.fixed == k)).sum())
             again = pairs_h(s - load[r, k] - gone, problem.n_stations - 1)
             again = again + stay * (stay - 1) // 2
         else:
-            absent_all = int((problem.present[r] & ~problem.present[other]).sum())
-            again = pairs_h(s - absent_all, problem.n_stations)
+            again = pairs_h(s - gone, problem.n_stations)
         phi -= again / n_open
     return phi

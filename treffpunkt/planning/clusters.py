@@ -5,24 +5,34 @@ bound is only reached when every repeat falls on pairs that meet in every round,
 *clusters* of people with one shared schedule, while the clusters themselves never meet
 twice. Clusters: K(K-1) in stations mode (each visits distinct stations), K^2 in tables mode.
 
-* K prime: exact cluster designs. Stations mode: cluster (x, d), d != 0, is at x + m*d in
-  round m (two clusters meet at most once; m < K keeps the stations distinct). Tables mode:
-  cluster (x, y) is at x in round 0 and y + (m-1)*x in round m (the affine plane AG(2, K)).
-* Otherwise the cluster schedule comes from the same local search run on clusters.
+* Where a difference matrix over a group of order K exists with enough rows (K a prime
+  power, products of them, K = 12; ``diffmatrix.py``), the cluster design is exact: cluster
+  (c, x) is at D[m, c] + x in round m; two clusters meet at most once and every two rounds
+  split every group evenly (``design_schedule``).
+* Otherwise (e.g. K = 6 or 10) the cluster schedule comes from a tabu search on the clusters
+  (``tabu.py``; annealing above 60 clusters).
 
-Cluster sizes differ by at most one and are chosen so no station overflows; people who miss
-a round are seated afterwards in the free seats.
+Cluster sizes differ by at most one and are chosen so no station overflows. People are dealt
+to clusters so that pairs who bring no new contact sit in clusters that never meet
+(``deal.py``); people who miss rounds travel with a cluster too, and whoever finds no cluster
+seat is seated afterwards in the free seats.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .deal import deal
+from .diffmatrix import difference_matrix
 from .errors import PlanningError
 from .feasibility import Placer, fixed_load
 from .greedy import greedy_plan
 from .request import Problem
 from .search import improve
+from .tabu import tabu_search
+
+TABU_MAX_CLUSTERS = 60  # up to 8 stations; beyond, a tabu iteration costs more than it brings
+TABU_ITERATIONS = 400  # a work budget (6-7 repeated cluster meetings at 6 x 4 either way)
 
 
 def applies(problem: Problem) -> bool:
@@ -34,22 +44,30 @@ def applies(problem: Problem) -> bool:
     return spread >= 1 and full >= spread * k and full / k > spread
 
 
-def _is_prime(n: int) -> bool:
-    return n >= 2 and all(n % d for d in range(2, int(n**0.5) + 1))
-
-
 def cluster_schedule(problem: Problem, deadline: float) -> np.ndarray | None:
-    """(R, C) station of each cluster per round."""
-    k, rounds = problem.n_stations, problem.n_rounds
-    if _is_prime(k):
-        m = np.arange(rounds)[:, None]
-        if problem.no_revisit:
-            x, d = np.divmod(np.arange(k * (k - 1)), k - 1)
-            return (x[None, :] + m * (d[None, :] + 1)) % k
-        if rounds <= k + 1:
-            x, y = np.divmod(np.arange(k * k), k)
-            return np.where(m == 0, x[None, :], (y[None, :] + (m - 1) * x[None, :]) % k)
-    return _searched_schedule(problem, deadline)
+    """(R, C) station of each cluster per round: a design where one exists, else searched."""
+    design = design_schedule(problem.n_stations, problem.n_rounds, problem.no_revisit)
+    return design if design is not None else _searched_schedule(problem, deadline)
+
+
+def design_schedule(k: int, rounds: int, no_revisit: bool) -> np.ndarray | None:
+    """Clusters (c, x) developed from a difference matrix D over a group G of order k.
+
+    Stations mode: c != 0 (column 0 is the constant codes), station D[m, c] + x in round m
+    (R rows of D). Tables mode: every c, at c in round 0 and D[m - 1, c] + x in round m
+    (R - 1 rows). Two clusters meet at most once, and every two rounds split every group
+    evenly over the others (docs/planning.md, 'Few large groups').
+    """
+    need = rounds if no_revisit else rounds - 1
+    found = difference_matrix(k, max(need, 1))
+    if found is None:
+        return None
+    matrix, add = found
+    first = 1 if no_revisit else 0
+    c, x = np.divmod(np.arange((k - first) * k), k)
+    c += first
+    schedule = add[matrix[:need][:, c], x[None, :]]
+    return schedule if no_revisit else np.vstack([c[None, :], schedule])
 
 
 def _searched_schedule(problem: Problem, deadline: float) -> np.ndarray | None:
@@ -71,6 +89,10 @@ def _searched_schedule(problem: Problem, deadline: float) -> np.ndarray | None:
         start = greedy_plan(small, problem.seed)
     except PlanningError:
         return None
+    if count <= TABU_MAX_CLUSTERS:  # tabu search: fewer repeats than annealing (6 vs 11 at
+        # 6 stations x 4 rounds), iterations cost ~0.5 ms at 30 clusters
+        return tabu_search(start, k, problem.no_revisit, problem.seed,
+                           int(TABU_ITERATIONS * problem.effort))  # fmt: skip
     # Steps cost about 1 ms each: sized to the speed targets (1 s up to 600 people, 5 s at
     # 2,000), where more steps mean fewer repeated cluster meetings.
     base = 1600 if problem.n_people > 1000 else min(800, 60_000 // count)
@@ -83,27 +105,31 @@ def build(problem: Problem, deadline: float) -> np.ndarray | None:
     schedule = cluster_schedule(problem, deadline)
     if schedule is None:
         return None
-    full = np.flatnonzero((problem.fixed < 0) & problem.present.all(axis=0))
-    sizes = _sizes(problem, schedule, len(full))
+    # People who miss rounds travel with a cluster too (its seat stays empty while they are
+    # away); they are dealt last, so if seats run short they are the ones seated afterwards.
+    movers = np.flatnonzero((problem.fixed < 0) & problem.present.any(axis=0))
+    sizes = _sizes(problem, schedule, len(movers))
     if sizes is None:
         return None
     rng = np.random.default_rng(problem.seed)
-    cluster_of = np.repeat(np.arange(schedule.shape[1]), sizes)
+    worthless = ~problem.valuable
+    np.fill_diagonal(worthless, False)
+    cluster_of = deal(problem, schedule, sizes, movers, worthless, rng)
     assign = np.full((problem.n_rounds, problem.n_people), -1, dtype=np.int64)
-    assign[:, rng.permutation(full)[: cluster_of.size]] = schedule[:, cluster_of]
+    dealt = cluster_of >= 0
+    assign[:, movers[dealt]] = schedule[:, cluster_of[dealt]]
+    assign[~problem.present] = -1
     for i in np.flatnonzero(problem.fixed >= 0):
         assign[problem.present[:, i], i] = problem.fixed[i]
     return _seat_rest(problem, assign, rng)
 
 
 def _sizes(problem: Problem, schedule: np.ndarray, people: int) -> np.ndarray | None:
-    """Cluster sizes (q or q+1) that fit the seats left by hosts and late arrivals."""
+    """Cluster sizes (q or q+1) that fit the seats left by hosts (every member counted in
+    every round, so the seats hold whoever of them is present)."""
     rounds, count = schedule.shape
     r_idx = np.arange(rounds)[:, None]
     room = problem.capacity[None, :] - fixed_load(problem)
-    partial = ((problem.fixed < 0) & ~problem.present.all(axis=0)) & problem.present
-    share = problem.capacity / problem.capacity.sum()
-    room = room - np.ceil(partial.sum(axis=1)[:, None] * share[None, :]).astype(np.int64)
     sizes = np.full(count, people // count)
     load = np.zeros_like(room)
     np.add.at(load, (np.broadcast_to(r_idx, schedule.shape), schedule), sizes[None, :])

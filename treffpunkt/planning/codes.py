@@ -9,25 +9,27 @@ model chooses these counts to maximise distinct pairs under the capacities:
     s.t. sum_{u: code_u(r) = k} n_u + fixed_rk <= capacity_k     for every round r, station k
          sum_{u in class} n_u = |class|,  n_u >= 0 integer
 
-Products are made linear exactly by writing one factor in binary. HiGHS solves it; its
-proven optimum (or dual bound) is an upper bound on new pairs, and the counts are the shape
-of the plan, to which people are then assigned by the local search (code swaps).
+Every plan is such a count vector, so the optimum is an upper bound on distinct pairs. It is
+found exactly by enumeration (``countsolve.py``); where that grid grows too large (big
+stations with much free room) the best counts found still shape the plan, but bound nothing.
+The counts are the shape of the plan, to which people are then assigned by the local search
+(code swaps).
 """
 
 from __future__ import annotations
 
 import itertools
-import os
-import sys
 from dataclasses import dataclass
 
 import numpy as np
 
+from . import countsolve
 from .feasibility import fixed_load
 from .request import Problem
 
-MAX_VARIABLES = 200  # codes x classes; beyond this the model is left to the local search
-MAX_NODES = 20_000  # branch-and-bound nodes: a work budget, so results do not depend on speed
+MAX_FULL_CODES = 6  # 3 stations; from 4 stations on (12+ codes) the model is not solved
+# exactly in reasonable time, and the pigeonhole bound with the cluster designs does better
+MAX_EXACT_PARTIAL = 2  # people who miss rounds and still get an exact class of their own
 
 
 @dataclass
@@ -40,18 +42,61 @@ class CodeModel:
 
 
 def _classes(problem: Problem) -> tuple[list[np.ndarray], list[tuple[int, ...]]]:
-    """The one class of the model: movers who attend every round.
+    """Everyone who attends every round is one class; each late arrival or early leaver is
+    a class of one with codes over the rounds they attend.
 
-    People who miss a round are left out of the model (a relaxation: their seats are freed)
-    and counted in the bound with their per-person cap; the plan seats them afterwards.
-    (Giving them classes of their own makes the bound exact, but HiGHS then needs seconds.)
+    With more than MAX_EXACT_PARTIAL such people they are left out of the model (a
+    relaxation: their seats are freed) and counted in the bound with their per-person cap;
+    the plan seats them afterwards. A few are modelled exactly, which makes the bound exact.
     """
-    full = np.flatnonzero((problem.fixed < 0) & problem.present.all(axis=0))
-    return [full], [tuple(range(problem.n_rounds))]
+    movers = problem.fixed < 0
+    full = np.flatnonzero(movers & problem.present.all(axis=0))
+    classes, patterns = [full], [tuple(range(problem.n_rounds))]
+    partial = np.flatnonzero(movers & ~problem.present.all(axis=0))
+    if partial.size <= MAX_EXACT_PARTIAL:
+        for i in partial:
+            rounds = tuple(int(r) for r in np.flatnonzero(problem.present[:, i]))
+            if rounds:  # someone absent in every round takes no seat and meets nobody
+                classes.append(np.array([i]))
+                patterns.append(rounds)
+    return classes, patterns
 
 
 def _partial(problem: Problem) -> np.ndarray:
-    return np.flatnonzero((problem.fixed < 0) & ~problem.present.all(axis=0))
+    """Movers left out of the model."""
+    modelled = np.concatenate(_classes(problem)[0])
+    movers = np.flatnonzero(problem.fixed < 0)
+    return np.setdiff1d(movers, modelled)
+
+
+def _station_symmetries(problem: Problem) -> list[tuple[int, ...]]:
+    """Station permutations that keep every station's capacity and its fixed people's
+    attendance patterns: relabelling the stations so maps the model onto itself."""
+    present = problem.present.T
+    sign = [(int(problem.capacity[k]), sorted(tuple(present[i]) for i in
+             np.flatnonzero(problem.fixed == k))) for k in range(problem.n_stations)]  # fmt: skip
+    out = []
+    for perm in itertools.permutations(range(problem.n_stations)):
+        if all(sign[perm[k]] == sign[k] for k in range(problem.n_stations)):
+            out.append(perm)
+    return out
+
+
+def _break_symmetry(problem: Problem, codes: list, classes: list) -> list:
+    """Keep only orbit representatives among the codes of the first one-person class.
+
+    Any optimal count vector maps under a station symmetry to one whose one person carries
+    the smallest code of its orbit, so dropping the other codes loses no optimum.
+    """
+    single = next((ci for ci, members in enumerate(classes) if len(members) == 1), None)
+    if single is None or problem.n_stations > 6:
+        return codes
+    perms = _station_symmetries(problem)
+    keep = []
+    for ci, code in codes:
+        if ci != single or code == min(tuple(perm[k] for k in code) for perm in perms):
+            keep.append((ci, code))
+    return keep
 
 
 def _code_space(problem: Problem, rounds: tuple[int, ...]):
@@ -65,14 +110,15 @@ def applies(problem: Problem) -> bool:
     """Stations mode with few codes; in tables mode the linear model is too weak to help."""
     if not problem.no_revisit or problem.n_frozen or problem.n_stations > 6:
         return False
-    _, patterns = _classes(problem)
-    size = 0
-    for rounds in patterns:
-        k, p = problem.n_stations, len(rounds)
-        size += int(np.prod(range(k - p + 1, k + 1))) if problem.no_revisit else k**p
-        if size > MAX_VARIABLES:
-            return False
-    return True
+    k, r = problem.n_stations, problem.n_rounds
+    return int(np.prod(range(k - r + 1, k + 1))) <= MAX_FULL_CODES
+
+
+def _codes(problem: Problem, classes: list, patterns: list) -> list:
+    """(class, code) pairs of the model, one-person class reduced by symmetry."""
+    codes = [(ci, code) for ci, rounds in enumerate(patterns) for code in
+             _code_space(problem, rounds)]  # fmt: skip
+    return _break_symmetry(problem, codes, classes)
 
 
 def code_model(problem: Problem) -> CodeModel | None:
@@ -95,19 +141,37 @@ def _meets(problem: Problem, r1, c1, r2, c2) -> bool:
 
 def _solve(problem: Problem) -> CodeModel:
     classes, patterns = _classes(problem)
-    codes = [(ci, code) for ci, rounds in enumerate(patterns) for code in
-             _code_space(problem, rounds)]  # fmt: skip
+    codes = _codes(problem, classes, patterns)
     n_codes = len(codes)
     never = np.zeros((n_codes, n_codes), dtype=bool)
     for u, v in itertools.combinations(range(n_codes), 2):
         (cu, code_u), (cv, code_v) = codes[u], codes[v]
         never[u, v] = not _meets(problem, patterns[cu], code_u, patterns[cv], code_v)
     linear = _fixed_misses(problem, codes, patterns)
-    upper = np.array([len(classes[ci]) for ci, _ in codes])
-    counts, lower_obj = _milp(problem, codes, patterns, classes, never, linear, upper)
+    found = countsolve.solve(_count_model(problem, codes, patterns, classes, never, linear))
+    counts = None if found is None else found.counts
+    # An unproven optimum (the grid grew too large) shapes the plan but bounds nothing.
+    lower_obj = found.value if found is not None and found.proven else None
     total = _all_pairs(problem) + _partial_cap(problem)
     bound = None if lower_obj is None else int(total - np.ceil(lower_obj - 1e-6))
     return CodeModel(codes, classes, patterns, counts, bound)
+
+
+def _count_model(problem: Problem, codes, patterns, classes, never, linear):
+    load = fixed_load(problem)
+    cells, room, cell_round = [], [], []
+    for r in range(problem.n_rounds):
+        for k in range(problem.n_stations):
+            cells.append([_at(patterns[ci], code, r, k) for ci, code in codes])
+            room.append(int(problem.capacity[k] - load[r, k]))
+            cell_round.append(r)
+    of_class = np.array([ci for ci, _ in codes])
+    return countsolve.CountModel(
+        never=never | never.T, linear=np.asarray(linear, dtype=float),
+        cells=np.array(cells, dtype=bool), room=np.array(room), cell_round=np.array(cell_round),
+        full=np.flatnonzero(of_class == 0), total=len(classes[0]),
+        singles=[np.flatnonzero(of_class == ci) for ci in range(1, len(classes))],
+    )  # fmt: skip
 
 
 def _fixed_misses(problem: Problem, codes, patterns) -> np.ndarray:
@@ -142,63 +206,8 @@ def _all_pairs(problem: Problem) -> int:
     return n * (n - 1) // 2 - apart
 
 
-def _quiet_highs():
-    """A HiGHS instance; its constructor prints a banner to standard output, which would
-    corrupt a plan written there, so the C-level stdout is pointed at /dev/null meanwhile."""
-    import highspy
-
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 1)
-            return highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
-def _milp(problem, codes, patterns, classes, never, linear, upper):
-    h = _quiet_highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
-    h.setOptionValue("mip_max_nodes", MAX_NODES)
-    h.setOptionValue("time_limit", problem.time_limit_s)  # a safety stop only
-    n = [h.addIntegral(lb=0, ub=float(upper[u])) for u in range(len(codes))]
-    objective = [float(linear[u]) * n[u] for u in range(len(codes)) if linear[u]]
-    for u, v in zip(*np.nonzero(never), strict=True):
-        objective.append(_product(h, n, u, v, upper))
-    for ci, members in enumerate(classes):
-        h.addConstr(sum(n[u] for u, (cj, _) in enumerate(codes) if cj == ci) == len(members))
-    load = fixed_load(problem)
-    for r in range(problem.n_rounds):
-        for k in range(problem.n_stations):
-            here = [n[u] for u, (ci, code) in enumerate(codes) if _at(patterns[ci], code, r, k)]
-            if here:
-                h.addConstr(sum(here) <= float(problem.capacity[k] - load[r, k]))
-    h.minimize(sum(objective[1:], objective[0]) if objective else n[0] * 0)
-    info = h.getInfo()
-    if info.primal_solution_status != 2:  # no feasible counts found
-        return None, info.mip_dual_bound if np.isfinite(info.mip_dual_bound) else None
-    counts = np.rint(np.array(h.vals(n))).astype(np.int64)
-    return counts, max(info.mip_dual_bound, 0.0)
-
-
 def _at(rounds, code, r, k) -> bool:
     return any(rr == r and kk == k for rr, kk in zip(rounds, code, strict=True))
-
-
-def _product(h, n, u, v, upper):
-    """A variable y >= n_u * n_v (exact at the minimum), via the binary digits of n_u."""
-    bits = max(int(upper[u]).bit_length(), 1)
-    z = [h.addBinary() for _ in range(bits)]
-    h.addConstr(sum(2**b * z[b] for b in range(bits)) == n[u])
-    terms = []
-    for b in range(bits):
-        y = h.addVariable(lb=0)
-        h.addConstr(y >= n[v] - float(upper[v]) * (1 - z[b]))
-        terms.append(2**b * y)
-    return sum(terms[1:], terms[0])
 
 
 def build_from_codes(problem: Problem, seed: int) -> np.ndarray | None:

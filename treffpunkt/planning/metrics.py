@@ -93,6 +93,9 @@ def compute_metrics(problem: Problem, assign: np.ndarray) -> dict:
         "colleague_meetings": terms["colleagues"],
         "distinct_pairs_met": int(((met > 0) & upper).sum()),
         "fewest_new_contacts": int(new_each[attending].min()) if attending.any() else 0,
+        "new_contacts_per_person": {
+            problem.person_ids[i]: int(new_each[i]) for i in np.flatnonzero(attending)
+        },
         "category_gaps": terms["categories"],
         "category_mix": _category_mix(problem, assign),
         "preference_points": terms["preferences"],

@@ -350,9 +350,15 @@ class Search:
         return self.rng.random() < math.exp(delta / temperature)
 
     def run(self, steps: int, deadline: float, start_temp: float, sample: int = 64) -> None:
-        """``steps`` annealing steps (temperature falls linearly to 0), or until deadline."""
+        """``steps`` annealing steps (temperature falls linearly to 0), or until deadline.
+
+        A plan that half the budget could not improve at all is taken as locally optimal (a
+        structured design usually is): the rest of the budget is not spent on it.
+        """
         for s in range(steps):
             if s % 128 == 0 and time.perf_counter() > deadline:
+                return
+            if s == steps // 2 and self.best_gain <= 0:
                 return
             self.step(start_temp * (1 - s / steps), sample)
 

@@ -41,6 +41,8 @@ def _design(g: int, s: int, w: int, seed: int, deadline: float,
             effort: float = 1.0) -> np.ndarray | None:  # fmt: skip
     found = designs.transversal(g, s, w)
     if found is None:
+        found = designs.doubled_affine(g, s, w)
+    if found is None:
         found = designs.binary_affine(g, s, w, seed)
     if found is None and g * s <= SMALL_DESIGN_POINTS and time.perf_counter() < deadline:
         found = cyclic.cyclic(g, s, w, seed, effort)
