@@ -16,6 +16,7 @@ from .. import rotation
 from ..access import get_meeting_for_organiser, get_registration_by_token
 from ..forms.rotation import ChoiceForm, MoveForm, RotationSettingsForm
 from ..models import Registration
+from .registration import personal_page
 
 PLANNER_KEY = re.compile(r"'([ps]\d+)'")
 
@@ -180,6 +181,7 @@ def move(request, pk: int):
     return redirect("plan", meeting.pk)
 
 
+@personal_page
 def choose(request, token: str):
     """Free choice: the participant picks a station per round through their personal link."""
     registration = get_registration_by_token(token)
@@ -207,14 +209,11 @@ def choose(request, token: str):
                 return redirect("choose", token)
     elif request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
-    response = render(
+    return render(
         request,
         "meetings/rotation/choose.html",
         {"registration": registration, "meeting": meeting, "form": form, "stations": stations},
     )
-    response["Referrer-Policy"] = "no-referrer"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 urlpatterns = [
