@@ -121,6 +121,37 @@ def test_capacities_too_small_give_a_clear_message_and_change_nothing(network):
     assert Assignment.objects.filter(meeting=meeting).count() == 0
 
 
+def test_no_moderator_waits_alone_and_no_station_stays_empty(network):
+    # 8 people, 3 stations with room for 10 each: crowding two stations would make more
+    # pairs, but every station must have a conversation in every round.
+    meeting = make_meeting(network[:8])
+    hosted = list(meeting.stations.order_by("position")[:2])
+    for station, moderator in zip(hosted, network[:2], strict=True):
+        station.moderator = moderator
+        station.save(update_fields=["moderator"])
+
+    plan = rotation.create_plan(meeting=meeting)
+
+    for r in range(3):
+        sizes = sorted(len(group) for group in groups_of(meeting, r).values())
+        assert len(sizes) == 3 and sizes[0] >= 2
+    assert plan.metrics["unstaffed_groups"] == 0
+
+
+def test_emptying_a_station_by_hand_shows_on_the_plan_page(client, organiser, network):
+    meeting = make_meeting(network[:6])
+    rotation.create_plan(meeting=meeting)
+    emptied = meeting.stations.get(title="Station 1")
+    target = meeting.stations.get(title="Station 2")
+    for a in Assignment.objects.filter(meeting=meeting, round=0, station=emptied):
+        rotation.move_person(meeting=meeting, person_id=a.person_id, round_index=0, station=target)
+
+    response = client_for(client, organiser).get(reverse("plan", args=[meeting.pk]))
+
+    assert response.context["plan"].metrics["unstaffed_groups"] == 1
+    assert "Stationen, an denen niemand ein Gegenüber hat" in response.content.decode()
+
+
 def test_moving_a_person_by_hand_keeps_capacity(network):
     meeting = make_meeting(network, capacity=9)
     rotation.create_plan(meeting=meeting)

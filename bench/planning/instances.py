@@ -70,6 +70,17 @@ def late_arrival(n: int, stations: int, capacity: int, rounds: int) -> dict:
     return request
 
 
+def small_roomy() -> dict:
+    """A small meeting with more seats than people: 17 people from 7 organisations, 4
+    stations of 7 (two with a moderator), 3 rounds; crowding would leave stations empty."""
+    rng = random.Random(3)
+    request = uniform(17, 4, 7, 3, "stations")
+    request["participants"] = _people(17, rng, orgs=7, cats=True)
+    for k in range(2):
+        request["participants"][k]["fixed_station"] = f"s{k:03d}"
+    return request
+
+
 # (name, request factory, best value known: from the research note's exact models and
 # constructions; None where the proven bound is the only reference)
 INSTANCES = [
@@ -81,6 +92,7 @@ INSTANCES = [
     ("51 / 3x17 / 3 stations", lambda: uniform(51, 3, 17, 3, "stations"), 840),
     # 7,720: the exact optimum of the code-count model (the engine proves it as its bound)
     ("150 / 3x60 / 3 stations, roomy, one late", lambda: late_arrival(150, 3, 60, 3), 7720),
+    ("17 / 4x7 / 3 stations, small and roomy", small_roomy, None),
     ("60 / 4x15 / 4 stations, one late", lambda: late_arrival(60, 4, 15, 4), None),
     ("120 / 6x20 / 4 stations", lambda: uniform(120, 6, 20, 4, "stations"), None),
     ("600 / 12x50 / 5 stations, known", lambda: with_history(600, 12, 50, 5, "stations"), None),

@@ -2,8 +2,9 @@
 
 For every instance (instances.py) prints the engine's plan beside a random feasible plan and
 the simple greedy plan, all computed in this process: new pairs, the proven bound, the ratio,
-the best value known (research note), repeats, colleague meetings, runtime, and whether the
-hard rules hold. Give parts of instance names to run only those.
+the best value known (research note), repeats, colleague meetings, stations left without a
+conversation (docs/planning.md, "Staffed stations"), runtime, and whether the hard rules hold.
+Give parts of instance names to run only those.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from treffpunkt.planning.request import parse_request
 
 HEADER = (
     "| instance | planner | new pairs | bound | ratio | best known | repeats | colleague "
-    "meetings | runtime s | rules ok |"
+    "meetings | unstaffed | runtime s | rules ok |"
 )
 
 
@@ -35,7 +36,8 @@ def _row(name, who, metrics, bound, best, seconds, ok) -> str:
     known = "" if best is None else str(best)
     return (
         f"| {name} | {who} | {metrics['new_pairs']} | {bound} | {ratio:.4f} | {known} | "
-        f"{metrics['repeat_meetings']} | {metrics['colleague_meetings']} | {seconds:.2f} | "
+        f"{metrics['repeat_meetings']} | {metrics['colleague_meetings']} | "
+        f"{metrics['unstaffed_groups']} | {seconds:.2f} | "
         f"{'yes' if ok else 'NO'} |"
     )
 
@@ -63,7 +65,7 @@ def run(name: str, make, best) -> list[str]:
 
 def main(argv: list[str]) -> int:
     print(HEADER)
-    print("|---" * 10 + "|")
+    print("|---" * 11 + "|")
     for name, make, best in INSTANCES:
         if argv and not any(part in name for part in argv):
             continue

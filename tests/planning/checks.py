@@ -35,6 +35,61 @@ def rule_breaks(request: dict, rounds: list[dict]) -> list[str]:
     return breaks
 
 
+def staffing_floor(request: dict) -> list[dict[str, int]]:
+    """Fewest people per station in each round (docs/planning.md, "Staffed stations")."""
+    caps = {s["id"]: s["capacity"] for s in request["stations"]}
+    people, rounds = request["participants"], range(request["rounds"])
+    held = len(request.get("frozen_rounds", []))
+    dialogue = request.get("mode", "stations") == "stations"
+
+    def there(p, r):
+        return r not in p.get("absent_rounds", [])
+
+    hosts = [Counter(p["fixed_station"] for p in people if p.get("fixed_station") and there(p, r))
+             for r in rounds]  # fmt: skip
+    movers = [sum(not p.get("fixed_station") and there(p, r) for p in people) for r in rounds]
+    one = [{sid: min(hosts[r][sid] + 1, cap) for sid, cap in caps.items()} for r in rounds]
+    two = [{sid: min(max(hosts[r][sid] + 1, 2), cap) for sid, cap in caps.items()} for r in rounds]
+    floors = []
+    for r in rounds:
+        if not dialogue or r < held:
+            floors.append(dict(hosts[r]))
+        elif movers[r] >= sum(two[r][sid] - hosts[r][sid] for sid in caps):
+            floors.append(dict(two[r]))
+        elif movers[r] >= len(caps):
+            floors.append(dict(one[r]))
+        else:
+            floors.append(dict(hosts[r]))
+    if dialogue and request["rounds"] <= len(caps):  # each person visits a station once
+        open_rounds = range(held, request["rounds"])
+        visitors = sum(
+            not p.get("fixed_station") and any(there(p, r) for r in open_rounds) for p in people
+        )
+        for sid in caps:
+            if sum(floors[r].get(sid, 0) - hosts[r][sid] for r in open_rounds) <= visitors:
+                continue
+            # one person each round, a second one in the earliest rounds the rest allows
+            spare = visitors - sum(min(floors[r].get(sid, 0), one[r][sid]) - hosts[r][sid]
+                                   for r in open_rounds)  # fmt: skip
+            for r in open_rounds:
+                second = floors[r].get(sid, 0) - min(floors[r].get(sid, 0), one[r][sid])
+                if second <= spare:
+                    spare -= second
+                else:
+                    floors[r][sid] = one[r][sid]
+    return floors
+
+
+def unstaffed(request: dict, rounds: list[dict]) -> int:
+    """(round, station) cells below the staffing floor."""
+    floors = staffing_floor(request)
+    return sum(
+        len(members) < floors[r].get(sid, 0)
+        for r, groups in enumerate(rounds)
+        for sid, members in groups.items()
+    )
+
+
 def meetings(rounds: list[dict]) -> Counter:
     met: Counter = Counter()
     for groups in rounds:
@@ -65,4 +120,5 @@ def recount(request: dict, rounds: list[dict]) -> dict:
         "known_pairs_met": len(known & set(met)),
         "colleague_meetings": sum(t for pair, t in met.items() if colleagues(*pair)),
         "distinct_pairs_met": len(met),
+        "unstaffed_groups": unstaffed(request, rounds),
     }

@@ -13,7 +13,7 @@ from treffpunkt.planning.diffmatrix import difference_matrix, is_difference_matr
 from treffpunkt.planning.metrics import meet_counts
 from treffpunkt.planning.tabu import tabu_search
 
-from .checks import recount
+from .checks import recount, unstaffed
 
 
 @pytest.mark.parametrize(
@@ -76,7 +76,8 @@ def test_the_count_solver_finds_the_exact_optimum(seed):
 
 
 def exhaustive_best(request: dict) -> int:
-    """Most new pairs over every plan: each person picks a code (injective in stations mode).
+    """Most new pairs over every plan that staffs every station: each person picks a code
+    (injective in stations mode).
 
     Without fixed people the stations are interchangeable (equal capacities), so the first
     person's code is fixed.
@@ -101,22 +102,41 @@ def exhaustive_best(request: dict) -> int:
         for p, (here, code) in zip(people, pick, strict=True):
             for r, s in zip(here, code, strict=True):
                 groups[r][s].append(p["id"])
-        if all(len(m) <= caps[s] for g in groups for s, m in g.items()):
+        fits = all(len(m) <= caps[s] for g in groups for s, m in g.items())
+        if fits and not unstaffed(request, groups):
             best = max(best, recount(request, groups)["new_pairs"])
     return best
 
 
-def test_a_late_arrival_is_modelled_exactly_and_the_bound_is_tight():
-    # Relaxing the late arrival (seats freed, per-person cap) would give 11; exact is 10.
+def late_arrival_request(capacity: int, host: bool = False) -> dict:
     people = [{"id": f"p{i}"} for i in range(6)]
     people[5]["absent_rounds"] = [0]
-    request = {
+    if host:  # a host at s2 leaves only s0 <-> s1 as a symmetry
+        people[0] = {"id": "host", "fixed_station": "s2"}
+    return {
         "rounds": 3, "mode": "stations", "participants": people, "seed": 1,
-        "stations": [{"id": f"s{k}", "capacity": 3} for k in range(3)],
+        "stations": [{"id": f"s{k}", "capacity": capacity} for k in range(3)],
     }  # fmt: skip
-    best = exhaustive_best(request)
+
+
+def test_a_late_arrival_is_modelled_exactly_and_the_bound_is_tight():
+    # Seats for exactly two per station: the staffing floor does not bind, and the code-count
+    # model's optimum is the true one.
+    request = late_arrival_request(capacity=2)
     metrics = plan(request)["metrics"]
-    assert metrics["new_pairs"] == metrics["upper_bound_new_pairs"] == best
+    assert metrics["new_pairs"] == metrics["upper_bound_new_pairs"] == exhaustive_best(request)
+
+
+@pytest.mark.parametrize(("host", "best", "bound"), [(False, 8, 10), (True, 8, 12)])
+def test_staffing_every_station_can_cost_pairs_the_bound_still_counts(host, best, bound):
+    # Three seats per station would let the planner crowd two groups and leave one empty
+    # (10 new pairs without a host); every station staffed with two allows 8. With a host
+    # at s2 (the stations no longer all alike) the plan must still find the staffed optimum.
+    request = late_arrival_request(capacity=3, host=host)
+    metrics = plan(request)["metrics"]
+    assert metrics["unstaffed_groups"] == 0
+    assert metrics["new_pairs"] == exhaustive_best(request) == best
+    assert metrics["upper_bound_new_pairs"] == bound
 
 
 @pytest.mark.parametrize(
@@ -136,20 +156,6 @@ def test_the_bound_with_people_who_miss_rounds_holds_against_exhaustive_search(c
     best = exhaustive_best(request)
     metrics = plan(request)["metrics"]
     assert metrics["new_pairs"] == best <= metrics["upper_bound_new_pairs"]
-
-
-def test_the_symmetry_breaking_keeps_the_optimum_with_a_fixed_host():
-    # A host at s2 leaves only s0 <-> s1 as a symmetry: the late arrival's codes fall into
-    # several orbits, and the exact model must still match exhaustive search.
-    people = [{"id": "host", "fixed_station": "s2"}] + [{"id": f"p{i}"} for i in range(5)]
-    people[5]["absent_rounds"] = [0]
-    request = {
-        "rounds": 3, "mode": "stations", "participants": people, "seed": 1,
-        "stations": [{"id": f"s{k}", "capacity": 3} for k in range(3)],
-    }  # fmt: skip
-    best = exhaustive_best(request)
-    metrics = plan(request)["metrics"]
-    assert metrics["new_pairs"] == metrics["upper_bound_new_pairs"] == best
 
 
 def test_one_late_arrival_costs_the_bound_only_their_own_round():

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from treffpunkt.planning import PlanningError, plan
 
-from .checks import recount, rule_breaks
+from .checks import recount, rule_breaks, unstaffed
 
 
 @st.composite
@@ -62,3 +62,28 @@ def test_frozen_rounds_come_back_unchanged(request, data):
     again = plan({**request, "frozen_rounds": frozen, "seed": request["seed"] + 1})
     assert again["rounds"][:held] == frozen
     assert rule_breaks(request, again["rounds"]) == []
+    assert again["metrics"]["unstaffed_groups"] == unstaffed({**request, "frozen_rounds": frozen},
+                                                             again["rounds"])  # fmt: skip
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    n_stations=st.integers(2, 5),
+    capacity=st.integers(2, 6),
+    data=st.data(),
+)
+def test_every_dialogue_station_is_staffed_whenever_a_rotation_can_staff_it(
+    n_stations, capacity, data
+):
+    # Everyone there in every round, equal seats: person i at station (i + r) mod K staffs
+    # every station with at least N // K people, so a staffed plan always exists.
+    rounds = data.draw(st.integers(1, n_stations))
+    n_people = data.draw(st.integers(n_stations, n_stations * capacity))
+    request = {
+        "rounds": rounds, "mode": "stations", "seed": data.draw(st.integers(0, 9)),
+        "participants": [{"id": f"p{i}", "organisation": f"o{i % 3}"} for i in range(n_people)],
+        "stations": [{"id": f"s{k}", "capacity": capacity} for k in range(n_stations)],
+        "effort": 0.2,
+    }  # fmt: skip
+    result = plan(request)
+    assert unstaffed(request, result["rounds"]) == result["metrics"]["unstaffed_groups"] == 0

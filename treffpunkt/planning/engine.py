@@ -18,6 +18,7 @@ from .greedy import greedy_plan
 from .metrics import objective_terms, plan_score
 from .request import Problem
 from .search import improve
+from .staffing import staff
 
 Builder = Callable[[Problem, float], "np.ndarray | None"]
 
@@ -64,10 +65,11 @@ def solve(problem: Problem, bound: int) -> tuple[np.ndarray, str]:
         plan = build(problem, deadline)
         if plan is None or rule_violations(problem, plan):
             continue
+        plan = staff(problem, plan)
         if is_perfect(problem, plan, bound):  # provably best: nothing left to search
             return plan, name
         candidates.append((plan, name))
-    candidates.append((greedy_plan(problem, problem.seed), "greedy"))
+    candidates.append((staff(problem, greedy_plan(problem, problem.seed)), "greedy"))
     scored = [(plan_score(problem, plan), -n, plan, name) for n, (plan, name) in
               enumerate(candidates)]  # fmt: skip
     _, _, best, name = max(scored, key=lambda item: item[:2])

@@ -27,6 +27,51 @@ def fixed_load(problem: Problem) -> np.ndarray:
     return out
 
 
+def staff_floor(problem: Problem) -> np.ndarray:
+    """(R, K) fewest people each station must hold in each round (``staffing.py`` says why).
+
+    A conversation needs two: each station gets two people, or one beside its fixed host,
+    where the movable people present in the round are enough for that at every station
+    else one movable person each where there are as many of them as stations. Without
+    revisits a station's floors over the rounds need that many different people: where
+    they are too few, ``_share_visitors`` lowers the floors to what they allow.
+    """
+    load = fixed_load(problem)
+    if problem.mode != "stations":
+        return load
+    floor = load.copy()
+    movable = problem.present & (problem.fixed < 0)[None, :]
+    movers = movable.sum(axis=1)
+    one = np.minimum(load + 1, problem.capacity[None, :])
+    two = np.minimum(np.maximum(load + 1, 2), problem.capacity[None, :])
+    open_rounds = range(problem.n_frozen, problem.n_rounds)
+    for r in open_rounds:
+        if movers[r] >= (two[r] - load[r]).sum():
+            floor[r] = two[r]
+        elif movers[r] >= problem.n_stations:
+            floor[r] = one[r]
+    if problem.no_revisit:  # a station sees each movable person once at most
+        _share_visitors(floor, load, one, movable[problem.n_frozen :].any(axis=0).sum(),
+                        open_rounds)  # fmt: skip
+    return floor
+
+
+def _share_visitors(floor, load, one, visitors: int, open_rounds: range) -> None:
+    """Where a station cannot get two people in every round from the people who may still
+    visit it, it gets one in each round and a second one in the earliest rounds they allow."""
+    for k in range(floor.shape[1]):
+        rounds = list(open_rounds)
+        wanted = floor[rounds, k] - load[rounds, k]
+        if wanted.sum() <= visitors:
+            continue
+        spare = visitors - int((np.minimum(floor, one)[rounds, k] - load[rounds, k]).sum())
+        for r in rounds:
+            extra = floor[r, k] - min(floor[r, k], one[r, k])
+            if extra > spare:
+                floor[r, k] = min(floor[r, k], one[r, k])
+            spare -= extra if extra <= spare else 0
+
+
 def check_feasible(problem: Problem) -> None:
     """Raise PlanningError naming the first hard rule the request cannot meet."""
     load = fixed_load(problem)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .feasibility import staff_floor
 from .request import Problem
 
 
@@ -103,6 +104,7 @@ def compute_metrics(problem: Problem, assign: np.ndarray) -> dict:
         "preferences_total": int(wished.sum()),
         "groups_below_min_size": int(((sizes > 0) & (sizes < problem.min_size)).sum()),
         "min_size_shortfall": terms["min_size"],
+        "unstaffed_groups": int((sizes < staff_floor(problem)).sum()),
         "objective": score(terms, problem.weights),
     }
 

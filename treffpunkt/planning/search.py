@@ -15,6 +15,7 @@ import time
 
 import numpy as np
 
+from .feasibility import staff_floor
 from .metrics import meet_counts
 from .request import Problem
 
@@ -37,6 +38,7 @@ class Search:
         self.col[:n, :n] = p.colleague
         self.cat = p.cat
         self._build_groups(k)
+        self.floor = staff_floor(p)
         self.rounds = np.arange(p.n_frozen, p.n_rounds)
         self.movable = [np.flatnonzero(p.present[r] & (p.fixed < 0)) for r in range(p.n_rounds)]
         self.patterns = self._pattern_groups()
@@ -137,6 +139,7 @@ class Search:
         total -= self.w["categories"] * self._move_gaps(r, a, ka, stations)
         total -= self.w["min_size"] * self._move_shortfall(r, ka, stations)
         ok = (self.size[r] < p.capacity) & (stations != ka)
+        ok &= self.size[r, ka] > self.floor[r, ka]  # nobody leaves a station at its floor
         if p.no_revisit:
             ok &= self.visits[a] == 0
         return np.where(ok, total, -np.inf)
