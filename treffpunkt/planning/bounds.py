@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .feasibility import fixed_load
+from .feasibility import fixed_load, staff_floor
 from .metrics import meet_counts
 from .request import Problem
 
@@ -41,8 +41,9 @@ def pairs_h(m: np.ndarray, k: int) -> np.ndarray:
     return t * (q + 1) * q // 2 + (k - t) * q * (q - 1) // 2
 
 
-def upper_bound(problem: Problem) -> int:
-    """Proven upper bound on new pairs for ``problem`` (see module docstring)."""
+def upper_bound(problem: Problem, *, staffed: bool = False) -> int:
+    """Proven upper bound on new pairs for ``problem`` (see module docstring); with
+    ``staffed``, on the plans that keep every station at its staffing floor."""
     open_rounds = list(range(problem.n_frozen, problem.n_rounds))
     met_before = meet_counts(problem.frozen) > 0
     valuable = problem.valuable
@@ -52,7 +53,8 @@ def upper_bound(problem: Problem) -> int:
     bounds = [new_frozen + int(reachable.sum() // 2), per_person]
     forced = forced_worthless(problem, open_rounds, ~valuable | met_before)
     if open_rounds:
-        pigeonhole = _pigeonhole(problem, open_rounds)
+        low = staff_floor(problem) if staffed else fixed_load(problem)
+        pigeonhole = _pigeonhole(problem, open_rounds, low)
         if pigeonhole is not None:  # None: no group sizes fit (the request is infeasible)
             bounds.append(new_frozen + pigeonhole - forced)
     from .codes import exact_bound
@@ -121,15 +123,17 @@ def _per_person(problem: Problem, open_rounds: list[int], reachable: np.ndarray,
     return int((new_before.sum(axis=1) + cap).sum() // 2)
 
 
-def _pigeonhole(problem: Problem, open_rounds: list[int]) -> int | None:
+def _pigeonhole(problem: Problem, open_rounds: list[int], low: np.ndarray) -> int | None:
+    """Bound 3; ``low`` (R, K) is the fewest people a group may hold."""
     load = fixed_load(problem)
     total = 0.0
     for r in open_rounds:
-        total += _best_round(problem, r, open_rounds, load)
+        total += _best_round(problem, r, open_rounds, load, low)
     return int(np.floor(total + 1e-6)) if np.isfinite(total) else None
 
 
-def _best_round(problem: Problem, r: int, open_rounds: list[int], load: np.ndarray) -> float:
+def _best_round(problem: Problem, r: int, open_rounds: list[int], load: np.ndarray,
+                low_sizes: np.ndarray) -> float:  # fmt: skip
     """max over group sizes s_k and partial-attendee counts g_k of sum_k phi_rk(s_k, g_k),
     with sum s_k = people present in round r and sum g_k = partial attendees present.
 
@@ -150,7 +154,7 @@ def _best_round(problem: Problem, r: int, open_rounds: list[int], load: np.ndarr
             phi = phi[:, -1:]  # every group as if it held all partial attendees
         low = int(load[r, k])
         nxt = np.full_like(best, -np.inf)
-        for s in range(low, min(int(problem.capacity[k]), n_here) + 1):
+        for s in range(int(low_sizes[r, k]), min(int(problem.capacity[k]), n_here) + 1):
             # partial attendees are movers in stations mode (fixed people are in ``low``)
             most = s - low if problem.no_revisit else s
             for g in range(min(width, most + 1) if exact else 1):

@@ -20,6 +20,9 @@ from .request import Problem
 from .search import improve
 from .staffing import staff
 
+RESTART_PEOPLE = 40  # up to here a plan without a construction gets several searches
+RESTARTS = 2  # further starts from other greedy plans
+
 Builder = Callable[[Problem, float], "np.ndarray | None"]
 
 
@@ -69,7 +72,7 @@ def solve(problem: Problem, bound: int) -> tuple[np.ndarray, str]:
         if is_perfect(problem, plan, bound):  # provably best: nothing left to search
             return plan, name
         candidates.append((plan, name))
-    candidates.append((staff(problem, greedy_plan(problem, problem.seed)), "greedy"))
+    candidates.append((greedy_plan(problem, problem.seed), "greedy"))
     scored = [(plan_score(problem, plan), -n, plan, name) for n, (plan, name) in
               enumerate(candidates)]  # fmt: skip
     _, _, best, name = max(scored, key=lambda item: item[:2])
@@ -78,6 +81,25 @@ def solve(problem: Problem, bound: int) -> tuple[np.ndarray, str]:
     polished = improve(
         problem, best, seed=problem.seed, steps=search_steps(problem), deadline=deadline
     )
+    if name == "greedy" and problem.n_people <= RESTART_PEOPLE:
+        polished = _restarts(problem, polished, deadline)
     if plan_score(problem, polished) > plan_score(problem, best):
         return polished, f"{name} + local search"
     return best, name
+
+
+def _restarts(problem: Problem, plan: np.ndarray, deadline: float) -> np.ndarray:
+    """The best of ``plan`` and local searches from other greedy plans.
+
+    Where no construction fits (small meetings, groups of uneven size) one search ends in
+    one of many local optima, a few pairs apart; a handful of starts costs little there.
+    """
+    best, best_score = plan, plan_score(problem, plan)
+    for k in range(1, RESTARTS + 1):
+        seed = problem.seed * 7919 + k
+        found = improve(problem, greedy_plan(problem, seed), seed=seed,
+                        steps=search_steps(problem), deadline=deadline)  # fmt: skip
+        score = plan_score(problem, found)
+        if score > best_score:
+            best, best_score = found, score
+    return best

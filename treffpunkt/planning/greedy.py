@@ -2,7 +2,8 @@
 
 Round by round, people in a seeded random order each take the station with room where the
 weighted objective gains most right now (new contacts with the people already seated there,
-colleagues avoided, a missing category filled, preference).
+colleagues avoided, a missing category filled, preference); then every dialogue station is
+brought to its staffing floor (``staffing.py``), as every plan the planner returns is.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import numpy as np
 from .feasibility import empty_plan, fill_plan
 from .metrics import meet_counts
 from .request import Problem
+from .staffing import staff
 
 
 def greedy_plan(problem: Problem, seed: int) -> np.ndarray:
@@ -50,4 +52,4 @@ def greedy_plan(problem: Problem, seed: int) -> np.ndarray:
             state["has_cat"][k, problem.cat[i]] = True
         return k
 
-    return fill_plan(problem, assign, rng, choose)
+    return staff(problem, fill_plan(problem, assign, rng, choose))

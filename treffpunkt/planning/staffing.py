@@ -40,13 +40,12 @@ def staff(problem: Problem, assign: np.ndarray) -> np.ndarray:
     """
     floor = staff_floor(problem)
     x = assign
-    for r in range(problem.n_frozen, problem.n_rounds):
-        for k in range(problem.n_stations):
-            while group_sizes(problem, x)[r, k] < floor[r, k]:
-                options = _options(problem, x, floor, r, k)
-                if not options:
-                    break
-                x = max(options, key=lambda plan: plan_score(problem, plan))
+    for r, k in np.argwhere(group_sizes(problem, x) < floor):
+        while group_sizes(problem, x)[r, k] < floor[r, k]:
+            options = _options(problem, x, floor, r, k)
+            if not options:
+                break
+            x = max(options, key=lambda plan: plan_score(problem, plan))
     if _deficit(group_sizes(problem, x), floor) and problem.no_revisit:
         x = _reschedule(problem, x, floor)
     return x
