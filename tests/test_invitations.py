@@ -362,7 +362,7 @@ def test_the_invitation_link_opens_the_form_filled_in_for_a_known_person(
         "last_name": "Mitglied",
         "organisation": member.person.organisation,
     }
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["Cache-Control"] == "private, no-store"
 
 

@@ -166,9 +166,12 @@ def test_a_new_person_registers_with_a_new_organisation_that_stays_unlisted(
     assert (person.full_name, person.organisation.name) == ("Rita Rahmen", "Rahmenbau Rita GmbH")
     assert (person.organisation.kind, person.organisation.listed) == ("company", False)
     assert (registration.status, registration.topics) == ("confirmed", "Fachkräfte und Energie")
-    assert [c.text for c in Consent.objects.filter(person=person)] == [photos]
+    # Anybody could have typed this address: the consent waits for its owner's confirmation.
+    assert list(Consent.objects.filter(person=person)) == []
+    assert list(registration.requested_consents.all()) == [photos]
     assert person.profile.challenges == ""
     assert [m["To"] for m in mailbox] == ["rita.rahmen@example.org"]
+    assert "Bitte bestätigen Sie dort die Einwilligungen" in mailbox[0].get_body().get_content()
 
 
 def test_the_thanks_page_tells_the_outcome_and_points_to_the_e_mail(
@@ -323,8 +326,8 @@ def test_a_known_person_is_reused_and_their_directory_data_left_alone(
     assert not person.has_consent(ConsentPurpose.PHOTOS)
     assert Organisation.objects.filter(name="Rahmenbau Rita GmbH").exists() is False
     assert messages_of(thanks)[1] == (
-        "Diese Adresse ist uns bekannt, daher bleiben Ihre Angaben und Einwilligungen, wie sie "
-        "waren. Ihre Einwilligungen können Sie über den persönlichen Link in der E-Mail ändern."
+        "Bitte bestätigen Sie die angekreuzten Einwilligungen über den persönlichen Link in der "
+        "E-Mail: Erst dann gelten sie, damit niemand in Ihrem Namen einwilligen kann."
     )
 
 

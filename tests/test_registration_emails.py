@@ -51,7 +51,9 @@ def test_the_confirmation_carries_the_personal_link_and_a_calendar_file(
     assert event.decoded("DTSTART") == upcoming_meeting.starts_at.replace(microsecond=0)
     assert event["DTSTART"].to_ical().endswith(b"Z")
     assert event.decoded("DTEND") == upcoming_meeting.ends_at.replace(microsecond=0)
-    assert str(event["URL"]) == link
+    # The calendar entry points to the public page: calendars get synced and shared.
+    assert str(event["URL"]) == f"https://treffpunkt.example/meetings/{upcoming_meeting.pk}/"
+    assert registration.token not in calendar.to_ical().decode()
     assert str(event["LOCATION"]) == "Werkhalle 2"
     assert str(event["SUMMARY"]) == "3. Netzwerktreffen"
 

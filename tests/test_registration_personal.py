@@ -86,7 +86,7 @@ def test_a_wrong_token_gets_no_page(client, registration, name):
 def test_the_page_keeps_its_link_to_itself(client, registration):
     response = page(client, registration)
 
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["Cache-Control"] == "private, no-store"
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode()
@@ -98,7 +98,7 @@ def test_even_a_redirect_after_a_change_keeps_the_link_to_itself(client, registr
     )
 
     assert response.status_code == 302
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["Cache-Control"] == "private, no-store"
 
 
@@ -177,6 +177,21 @@ def test_giving_a_consent_takes_one_click_and_records_the_wording_shown(client, 
 
     assert Consent.objects.filter(person=registration.person, text=directory).count() == 1
     assert registration.person.has_consent(ConsentPurpose.DIRECTORY)
+
+
+def test_a_consent_ticked_when_registering_counts_once_its_owner_confirms_it(client, registration):
+    directory = consent_text(ConsentPurpose.DIRECTORY)
+    registration.requested_consents.set([directory])
+
+    before = page(client, registration).content.decode()
+    client.post(
+        reverse("registration_consent_give", args=[registration.token]), {"text": directory.pk}
+    )
+
+    assert "Bei der Anmeldung angekreuzt" in before
+    assert registration.person.has_consent(ConsentPurpose.DIRECTORY)
+    assert list(registration.requested_consents.all()) == []
+    assert "Bei der Anmeldung angekreuzt" not in page(client, registration).content.decode()
 
 
 def test_giving_consent_to_an_outdated_or_missing_text_changes_nothing(client, registration):

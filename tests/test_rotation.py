@@ -367,7 +367,7 @@ def test_free_choice_page_through_the_personal_link(client, network):
         1: stations[0].pk,
     }
     assert "Ihre Auswahl ist gespeichert." in response.content.decode()
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["Cache-Control"] == "private, no-store"
     assert response.redirect_chain[-1][0] == reverse("choose", args=[registration.token])
 

@@ -578,7 +578,7 @@ def test_the_wish_page_waits_for_stations(client, karl):
     assert response.status_code == 200
     assert "Die Dialogstationen stehen noch nicht fest." in html(response)
     assert response["Cache-Control"] == "private, no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_a_participant_states_wishes_through_the_personal_link(client, karl, two_stations):

@@ -181,9 +181,13 @@ def register_in_the_browser(page: Page, live_server, meeting, mailbox) -> None:
     page.get_by_role("button", name="Anmeldung absenden").click()
 
     expect(page.locator("h1")).to_have_text("Vielen Dank")
-    expect(message(page)).to_have_text(
-        "Sie sind für 3. Netzwerktreffen angemeldet. Wir haben eine Bestätigung mit Ihrem "
-        "persönlichen Link an greta.glaser@example.org geschickt."
+    expect(message(page).locator("li")).to_have_text(
+        [
+            "Sie sind für 3. Netzwerktreffen angemeldet. Wir haben eine Bestätigung mit Ihrem "
+            "persönlichen Link an greta.glaser@example.org geschickt.",
+            "Bitte bestätigen Sie die angekreuzten Einwilligungen über den persönlichen Link in "
+            "der E-Mail: Erst dann gelten sie, damit niemand in Ihrem Namen einwilligen kann.",
+        ]
     )
     snap(page, "path-1-registration")
     registration = Registration.objects.get(meeting=meeting, person__last_name="Glaser")
@@ -195,9 +199,7 @@ def register_in_the_browser(page: Page, live_server, meeting, mailbox) -> None:
         "Glasmanufaktur Lauscha",
         "company",
     )
-    assert [c.text.purpose for c in Consent.objects.filter(person=person)] == [
-        ConsentPurpose.PHOTOS
-    ]
+    assert list(Consent.objects.filter(person=person)) == []  # not before Greta confirms it
     (mail,) = mailbox
     (calendar,) = [p for p in mail.iter_attachments() if p.get_content_type() == "text/calendar"]
     assert mail["To"] == "greta.glaser@example.org"
@@ -205,6 +207,15 @@ def register_in_the_browser(page: Page, live_server, meeting, mailbox) -> None:
     assert f"/r/{registration.token}/" in mail.get_body(("plain",)).get_content()
     assert "SUMMARY:3. Netzwerktreffen" in calendar.get_content()
     assert "LOCATION:Werkhalle 2" in calendar.get_content()
+
+    # Greta opens her personal link from the e-mail and confirms the consent she ticked.
+    page.goto(f"{live_server.url}/r/{registration.token}/")
+    photos = page.locator("li.card").filter(has_text="Bei der Anmeldung angekreuzt")
+    photos.get_by_role("button", name="Ich willige ein").click()
+    expect(message(page)).to_have_text("Danke: Ihre Einwilligung ist gespeichert.")
+    assert [c.text.purpose for c in Consent.objects.filter(person=person)] == [
+        ConsentPurpose.PHOTOS
+    ]
 
 
 def log_in(page: Page, live_server) -> None:

@@ -42,7 +42,8 @@ def calendar_attachment(registration: Registration, *, network: Network, now=Non
         ends_at=meeting.ends_at,
         location=meeting.venue or (meeting.host.name if meeting.host_id else ""),
         description=meeting.description,
-        url=personal_link(registration),
+        # The public meeting page, not the personal link: calendars get synced and shared.
+        url=settings.SITE_URL + reverse("meeting", args=[meeting.pk]),
         organiser_name=network.name,
         organiser_email=network.office_email,
     )
@@ -71,6 +72,7 @@ def send_registration_mail(name: str, registration: Registration, *, again: bool
             "position": registration.waitlist_position(),
             "again": again,
             "network": network,
+            "consents_to_confirm": registration.requested_consents.exists(),
         },
         attachments=attachments,
     )

@@ -33,6 +33,7 @@ register.declare(
         "updated_at": Category.PARTICIPATION,
         "checked_in_at": Category.PARTICIPATION,
         "wishes": Category.PARTICIPATION,
+        "requested_consents": Category.CONSENT,
     },
     # Secrets of the personal link and the badge: they identify nobody by themselves.
     other=["id", "token", "checkin_code"],

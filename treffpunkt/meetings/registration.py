@@ -263,6 +263,19 @@ def give_consents(*, person: Person, texts: Iterable[ConsentText], now: datetime
     return len(new)
 
 
+def give_consent_by_link(*, registration: Registration, text: ConsentText, now: datetime) -> None:
+    """The person behind a personal link consents to ``text`` (the address is theirs).
+
+    Side effects: a Consent row (unless one stands); the text leaves the registration's
+    requested consents.
+    """
+    with transaction.atomic():
+        give_consents(person=registration.person, texts=[text], now=now)
+        registration.requested_consents.remove(
+            *registration.requested_consents.filter(purpose=text.purpose)
+        )
+
+
 def register(*, meeting: Meeting, registrant: Registrant, now=None) -> RegistrationResult:
     """Register a person for a meeting: a seat if one is free, else the waitlist.
 
@@ -272,8 +285,10 @@ def register(*, meeting: Meeting, registrant: Registrant, now=None) -> Registrat
     person changes nothing and re-sends the personal link ("already"); a cancelled
     registration is taken up again at the end of the queue.
 
-    Side effects: Person/Profile/Organisation (new people only), Registration, Consent rows;
-    after commit one e-mail (confirmation with iCal, waitlist notice, or the link again).
+    Side effects: Person/Profile/Organisation (new people only), Registration, Consent rows
+    (from a proven address; else the ticked texts wait on the registration for the owner's
+    confirmation); after commit one e-mail (confirmation with iCal, waitlist notice, or the
+    link again).
     Raises RegistrationClosed outside the registration window, RegistrationBusy when the
     lock cannot be had in time.
     """
@@ -291,9 +306,14 @@ def register(*, meeting: Meeting, registrant: Registrant, now=None) -> Registrat
         _promoted, free = _promote(meeting)
         status = Status.CONFIRMED if free > 0 else Status.WAITLISTED
         registration = _take_up(meeting, person, existing, status, registrant.topics, now)
-        applied = is_new or registrant.email_proven
+        # Consents count only from the address's owner: a stranger could type anybody's
+        # address (and a new one is no proof either), so unproven ones wait for the owner to
+        # confirm them through the personal link, which only that address receives.
+        applied = registrant.email_proven
         if applied:
             give_consents(person=person, texts=registrant.consent_texts, now=now)
+        else:
+            registration.requested_consents.set(registrant.consent_texts)
         mail_after_commit(status_mail(registration), registration)
         return RegistrationResult(
             registration, status, person_is_new=is_new, consents_applied=applied

@@ -62,6 +62,16 @@ class Registration(models.Model):
         blank=True,
         related_name="wished_by",
     )
+    requested_consents = models.ManyToManyField(
+        "network.ConsentText",
+        verbose_name=_("consents ticked, not yet confirmed"),
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Ticked on the public form for an address nobody had proven: they count only once "
+            "the person confirms them through their personal link."
+        ),
+    )
 
     class Meta:
         verbose_name = _("registration")

@@ -40,7 +40,7 @@ from ..registration import (
     RegistrationError,
     cancel_registration,
     current_consent_texts,
-    give_consents,
+    give_consent_by_link,
     register,
     set_capacity,
     update_topics,
@@ -50,13 +50,15 @@ Status = Registration.Status
 
 
 def personal_page(view):
-    """Headers for pages reached through a secret link: the token must not leak through the
-    Referer header, a shared cache or a search engine."""
+    """Headers for pages reached through a secret link: the token must not leak to other
+    sites through the Referer header, nor to a shared cache or a search engine."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        # same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on the
+        # page's own forms, which the CSRF check refuses.
+        response["Referrer-Policy"] = "same-origin"
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
@@ -170,8 +172,8 @@ def _tell_outcome(request, result, registrant) -> None:
         messages.info(
             request,
             _(
-                "This address is known to us, so your details and consents stay as they "
-                "were. You can change your consents through the personal link in the e-mail."
+                "Please confirm the consents you ticked through the personal link in the "
+                "e-mail: they count only then, so that nobody can consent in your name."
             ),
         )
 
@@ -197,12 +199,14 @@ def _consent_rows(registration: Registration, texts: dict) -> list[dict]:
             person=registration.person, withdrawn_at__isnull=True
         ).select_related("text")
     }
+    requested = set(registration.requested_consents.values_list("purpose", flat=True))
     return [
         {
             "purpose": purpose,
             "label": label,
             "text": texts.get(purpose),
             "given": standing.get(purpose),
+            "requested": purpose in requested,
         }
         for purpose, label in ConsentPurpose.choices
     ]
@@ -262,7 +266,7 @@ def personal_give_consent(request: HttpRequest, token: str) -> HttpResponse:
     form = GiveConsentForm(request.POST, consent_texts=current_consent_texts())
     if form.is_valid():
         text = form.cleaned_data["text"]
-        give_consents(person=registration.person, texts=[text], now=timezone.now())
+        give_consent_by_link(registration=registration, text=text, now=timezone.now())
         messages.success(request, _("Thank you: your consent is recorded."))
     else:
         messages.error(request, " ".join(form.errors.get("text", [_("Nothing was changed.")])))
