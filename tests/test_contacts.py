@@ -49,6 +49,14 @@ def test_a_participant_sees_the_listed_people_they_shared_a_group_with(client, h
     assert "@example.org" not in html  # names and organisations only
 
 
+def test_the_page_keeps_its_secret_link_to_itself(client, held):
+    response = client.get(url(held.registrations["Anna"]))
+
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+
+
 def test_group_mates_without_consent_to_be_listed_are_left_out(client, held):
     response = client.get(url(held.registrations["Dora"]))
 

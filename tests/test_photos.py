@@ -298,3 +298,37 @@ def test_withdrawing_photo_consent_hides_the_photo_at_once(client, member, organ
     report = client_for(client, organiser).get(reverse("meeting_report", args=[held.meeting.pk]))
     assert reverse("photo_image", args=[cleared.pk]) not in report.content.decode()
     assert "Gruppenbild am Ofen" not in report.content.decode()
+
+
+def test_an_upload_through_the_admin_is_cleaned_the_same_way(client, organiser, held):
+    response = client_for(client, organiser).post(
+        reverse("admin:meetings_photo_add"),
+        {
+            "meeting": held.meeting.pk,
+            "image": SimpleUploadedFile("IMG_zuhause.jpg", jpeg_with_gps()),
+            "kind": "group",
+            "caption": "",
+        },
+    )
+
+    photo = Photo.objects.get()
+    stored = photo.image.read()
+    assert response.status_code == 302
+    assert dict(Image.open(io.BytesIO(stored)).getexif()) == {}
+    assert b"Spionagekamera" not in stored
+    assert "zuhause" not in photo.image.name
+
+
+def test_a_file_that_is_no_photo_is_refused_by_the_admin_too(client, organiser, held):
+    response = client_for(client, organiser).post(
+        reverse("admin:meetings_photo_add"),
+        {
+            "meeting": held.meeting.pk,
+            "image": SimpleUploadedFile("bild.jpg", b"<svg></svg>"),
+            "kind": "group",
+            "caption": "",
+        },
+    )
+
+    assert response.status_code == 200
+    assert Photo.objects.count() == 0

@@ -96,3 +96,30 @@ def test_the_console_command_runs_django_commands(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_a_deployment_over_https_passes_the_security_checks(tmp_path):
+    result = run_cli(
+        "check",
+        "--deploy",
+        DATABASE_URL="",
+        TREFFPUNKT_DATA_DIR=str(tmp_path),
+        DEBUG="false",
+        SECRET_KEY="k" * 20 + "".join(chr(65 + i % 26) + str(i) for i in range(40)),
+        ALLOWED_HOSTS="treffpunkt.example",
+        SECURE_SSL_REDIRECT="true",
+        SECURE_COOKIES="true",
+        SECURE_HSTS_SECONDS="31536000",
+        BEHIND_TLS_PROXY="true",
+    )
+
+    # What is left is the network's own choice: HSTS for subdomains and the preload list.
+    reported = {line.split(")")[0] for line in result.stderr.splitlines() if "(security." in line}
+    assert reported == {"?: (security.W005", "?: (security.W021"}, result.stderr
+
+
+def test_a_malformed_hsts_duration_says_what_to_write(tmp_path):
+    result = run_cli("check", TREFFPUNKT_DATA_DIR=str(tmp_path), SECURE_HSTS_SECONDS="ein Jahr")
+
+    assert result.returncode == 2
+    assert "SECURE_HSTS_SECONDS must be a whole number, not 'ein Jahr'." in result.stderr

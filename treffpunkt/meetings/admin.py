@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from .models import (
@@ -13,6 +14,7 @@ from .models import (
     Station,
     StationNote,
 )
+from .photos import prepare_image
 
 
 class StationInline(admin.TabularInline):
@@ -93,8 +95,24 @@ class InvitationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["person", "meeting"]
 
 
+class PhotoAdminForm(forms.ModelForm):
+    """The admin's upload goes through the same checks as the photo page: an image of an
+    accepted format and size, re-encoded without EXIF (camera, GPS) under a random name."""
+
+    class Meta:
+        model = Photo
+        fields = ["meeting", "image", "kind", "caption", "people"]
+
+    def clean_image(self):
+        image = self.cleaned_data["image"]
+        if image and image != self.initial.get("image"):  # a new upload, not the stored file
+            return prepare_image(image)
+        return image
+
+
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
+    form = PhotoAdminForm
     list_display = ["__str__", "meeting", "kind", "uploaded_at"]
     list_filter = ["meeting", "kind"]
     search_fields = ["caption"]

@@ -36,6 +36,7 @@ from ..forms.after import (
 from ..jobs import start_job
 from ..models import Meeting, Station
 from ..report import meeting_report
+from .registration import personal_page
 
 # Photos (organisers) ------------------------------------------------------------------------
 
@@ -159,7 +160,7 @@ def my_stations(request):
 # Contact confirmations (participants, through their personal link) --------------------------
 
 
-@never_cache
+@personal_page
 def registration_contacts(request, token: str):
     registration = get_registration_by_token(token)
     may_confirm = contact_service.may_confirm_contacts(registration)
