@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from treffpunkt.meetings.models import StationNote
+from treffpunkt.meetings.models import Registration, StationNote
 
 from .conftest import make_login, make_person
 from .test_pages import client_for
@@ -275,3 +275,18 @@ def test_a_person_without_login_is_never_a_moderator(client, outsider, held, gla
     response = client_for(client, outsider).get(reverse("my_stations"))
 
     assert list(response.context["stations"]) == []
+
+
+def test_a_moderator_chooses_owners_only_among_people_they_may_see(
+    client, organiser, moderator, held, glassworks
+):
+    hanna = make_person("Hanna", "Verborgen", glassworks)  # no consent, never at the KI station
+    Registration.objects.create(meeting=held.meeting, person=hanna)
+
+    def choices(user):
+        response = client_for(client, user).get(notes_url(held.ki))
+        return set(response.context["form"].fields["owner"].queryset)
+
+    # Max met Anna, Ben and Cem at his station; Dora moderates; Hanna he never saw.
+    assert choices(moderator) == {held.max, held.anna, held.ben, held.cem, held.dora}
+    assert choices(organiser) == {held.max, held.anna, held.ben, held.cem, held.dora, hanna}

@@ -3,21 +3,32 @@
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from treffpunkt.network.access import visible_people
 from treffpunkt.network.models import Person
+from treffpunkt.permissions import is_organiser
 
-from .models import Meeting, Registration, Station, StationNote
+from .models import Registration, Station, StationNote
 
 
-def note_people(meeting: Meeting) -> QuerySet[Person]:
-    """Who can own a follow-up: people registered with a seat (or who came) and moderators."""
+def note_people(station: Station, *, viewer, keep: Person | None = None) -> QuerySet[Person]:
+    """Who can own a follow-up of ``station``, as far as ``viewer`` may see them: people
+    registered with a seat (or who came) and the meeting's moderators. Only organisers see
+    everybody; a moderator sees the people planned at their station (they meet them there),
+    people listed in the directory, the moderators, and the owner ``keep`` the note has."""
+    meeting = station.meeting
+    moderators = Q(moderated_stations__meeting=meeting)
+    people = Person.objects.filter(
+        Q(registrations__meeting=meeting, registrations__status__in=Registration.SEATED)
+        | moderators
+    )
+    if not is_organiser(viewer):
+        seen = Q(pk__in=visible_people(viewer).values("pk")) | moderators
+        seen |= Q(pk__in=station.assignments.values("person_id"))
+        if keep is not None:
+            seen |= Q(pk=keep.pk)
+        people = people.filter(seen)
     return (
-        Person.objects.filter(
-            Q(registrations__meeting=meeting, registrations__status__in=Registration.SEATED)
-            | Q(moderated_stations__meeting=meeting)
-        )
-        .select_related("organisation")
-        .distinct()
-        .order_by("last_name", "first_name", "pk")
+        people.select_related("organisation").distinct().order_by("last_name", "first_name", "pk")
     )
 
 

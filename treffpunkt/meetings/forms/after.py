@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from treffpunkt.network.models import ConsentPurpose, Person
 
-from ..models import Meeting, Photo, StationNote
+from ..models import Meeting, Photo, Station, StationNote
 from ..notes import note_people
 from ..photos import prepare_image, taggable_people
 
@@ -71,9 +71,9 @@ class NoteForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, meeting: Meeting, **kwargs):
+    def __init__(self, *args, station: Station, viewer, keep: Person | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = note_people(meeting)
+        self.fields["owner"].queryset = note_people(station, viewer=viewer, keep=keep)
 
     def clean(self):
         data = super().clean()

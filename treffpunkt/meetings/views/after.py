@@ -105,7 +105,7 @@ def photo_image(request, photo_pk: int):
 @login_required
 def station_notes(request, station_pk: int):
     station = get_station_for_moderator(request.user, station_pk)
-    form = NoteForm(request.POST or None, meeting=station.meeting)
+    form = NoteForm(request.POST or None, station=station, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         note_service.add_note(station=station, author=person_of(request.user), **form.cleaned_data)
         messages.success(request, _("The note is saved."))
@@ -122,7 +122,13 @@ def station_notes(request, station_pk: int):
 def note_edit(request, note_pk: int):
     note = get_note_for_editor(request.user, note_pk)
     initial = {"kind": note.kind, "text": note.text, "owner": note.owner_id}
-    form = NoteForm(request.POST or None, initial=initial, meeting=note.station.meeting)
+    form = NoteForm(
+        request.POST or None,
+        initial=initial,
+        station=note.station,
+        viewer=request.user,
+        keep=note.owner,
+    )
     if request.method == "POST" and form.is_valid():
         note_service.update_note(note=note, **form.cleaned_data)
         messages.success(request, _("The note is saved."))
