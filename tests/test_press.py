@@ -199,6 +199,27 @@ def test_the_page_marks_a_quote_whose_consent_was_withdrawn(client, organiser, h
     assert "Einwilligung widerrufen: wird nicht verwendet" in response.content.decode()
 
 
+def test_a_saved_text_with_a_withdrawn_quote_is_flagged_and_cannot_be_saved_again(
+    client, organiser, held
+):
+    saved = draft_press_release(held.meeting)
+    Meeting.objects.filter(pk=held.meeting.pk).update(press_release=saved)
+    withdraw_consent(person=held.anna, purpose=ConsentPurpose.QUOTES)
+    client_for(client, organiser)
+
+    page = client.get(url(held.meeting)).content.decode()
+    response = client.post(url(held.meeting), {"action": "save", "text": saved + "\nNeu."})
+
+    assert "Viele neue Kontakte!" in saved
+    assert "zitiert oder nennt noch Anna Acker" in page
+    assert response.status_code == 200
+    assert response.context["text_form"].errors["text"] == [
+        "Der Text zitiert oder nennt noch Anna Acker, die nicht mehr zitiert werden möchten: "
+        "Nehmen Sie sie zuerst heraus. Es wurde nichts gespeichert."
+    ]
+    assert Meeting.objects.get(pk=held.meeting.pk).press_release == saved
+
+
 def test_the_organiser_deletes_a_quote(client, organiser, held):
     quote = Quote.objects.get(person=held.anna)
 
@@ -246,7 +267,8 @@ def test_the_press_release_page_query_count_does_not_grow(
     client_for(client, organiser)
 
     # Session, user, meeting; quotes with consents (3) and with people (1); the people who
-    # may be quoted (2: any at all, then the choices); the network's name.
-    with django_assert_num_queries(10):
+    # may be quoted (2: any at all, then the choices); quotes whose consent is gone (1); the
+    # network's name.
+    with django_assert_num_queries(11):
         response = client.get(url(held.meeting))
     assert len(response.context["quotes"]) == items + 2

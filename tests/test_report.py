@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 from pypdf import PdfReader
 
@@ -201,18 +201,35 @@ def test_the_stations_carry_their_notes_sorted_by_kind(held):
     assert [s.station.title for s in summaries] == ["KI", "Energie"]
     ki = summaries[0]
     assert [n.text for n in ki.key_points + ki.concerns + ki.ideas] == ["Wartung", "Datenschutz"]
-    assert [(n.text, n.owner) for n in ki.follow_ups] == [("Termin", held.anna)]
+    assert [(n.text, n.owner_name) for n in ki.follow_ups] == [("Termin", "Anna Acker")]
     assert summaries[1].key_points == []
 
 
+def test_the_report_names_only_people_listed_in_the_directory(held):
+    # It goes to members, funders and the press: Ben and Cem are not listed, Anna and Dora are.
+    StationNote.objects.create(station=held.ki, kind="follow_up", text="Anruf", owner=held.ben)
+    StationNote.objects.create(
+        station=held.energy, kind="idea", text="cem  CELIK fragt Anna Acker", owner=None
+    )
+
+    ki, energy = meeting_report(held.meeting).stations
+
+    with translation.override("de"):
+        assert [(n.text, str(n.owner_name)) for n in ki.follow_ups] == [
+            ("Anruf", "nicht genannt (nicht im Verzeichnis)")
+        ]
+    assert [(n.text, n.owner_name) for n in energy.ideas] == [("[Name] fragt Anna Acker", "")]
+    assert (ki.moderator_name, energy.moderator_name) == (held.max.full_name, "Dora Dietz")
+
+
 @pytest.mark.parametrize("items", [1, 3])
-def test_the_report_needs_nine_queries_whatever_its_size(held, django_assert_num_queries, items):
+def test_the_report_needs_eleven_queries_whatever_its_size(held, django_assert_num_queries, items):
     for i in range(items):
         StationNote.objects.create(station=held.ki, kind="idea", text=f"Idee {i}", owner=held.ben)
         StationNote.objects.create(station=held.energy, kind="key_point", text=f"Punkt {i}")
         make_photo(held.meeting, [held.anna, held.ben], caption=f"Foto {i}")
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         meeting_report(held.meeting)
 
 
@@ -240,7 +257,7 @@ def test_the_report_page_query_count_does_not_grow(
     client_for(client, organiser)
 
     # Session, user, the meeting, the report's nine, the network's name.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(15):
         client.get(reverse("meeting_report", args=[held.meeting.pk]))
 
 
@@ -288,6 +305,7 @@ def test_the_pdf_is_made_in_the_background_and_offered_on_the_job_page(
     assert "2. Netzwerktreffen" in text
     assert "Neue Kontakte (zum ersten Mal begegnet)\n6\n" in text
     assert "Gesamt\n5\n" in text
-    assert "Abwärme prüfen – zuständig: Ben Brandt" in text
+    assert "Abwärme prüfen – zuständig: nicht genannt (nicht im Verzeichnis)" in text
+    assert "Ben Brandt" not in text  # not listed in the directory
     assert "Gruppenbild: Alle vor dem Ofen" in text
     assert "Cem am Stand" not in text

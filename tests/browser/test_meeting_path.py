@@ -93,7 +93,9 @@ def participants(consent_texts, glassworks, town, upcoming_meeting):
     topics = [topic for theme in THEMES.values() for topic in theme]
     people = {}
     for (first, last, organisation), topic in zip(PEOPLE, topics, strict=True):
-        person = make_person(first, last, organisations[organisation])
+        # Karl moderates and is listed in the directory, so the report names him.
+        listed = [ConsentPurpose.DIRECTORY] if first == "Karl" else []
+        person = make_person(first, last, organisations[organisation], consents=listed)
         Registration.objects.create(meeting=upcoming_meeting, person=person, topics=topic)
         people[f"{first} {last}"] = person
     earlier = Meeting.objects.create(

@@ -6,15 +6,14 @@ where a note or a quote mentions somebody else of the meeting by full name, the 
 replaced by "[Name]" for the organisers to rewrite.
 """
 
-import re
-
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch
 from django.utils import formats, timezone, translation
 
 from treffpunkt.network.models import Consent, ConsentPurpose, Person
 
 from .models import Meeting, Quote
+from .names import full_names, name_pattern, people_of, scrub
 from .report import MeetingReport, StationSummary, meeting_report
 
 NUMBER_WORDS = ["null", "eine", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht"]
@@ -27,7 +26,6 @@ FROM_KIND = {
     "other": "weiteren Bereichen",
 }
 PHOTO_KIND = {"group": "Gruppenbild", "exchange": "Austausch", "other": "Foto"}
-NAME_PLACEHOLDER = "[Name]"
 
 
 def quotable(meeting: Meeting) -> list[Quote]:
@@ -39,11 +37,18 @@ def quotable(meeting: Meeting) -> list[Quote]:
     return [q for q in quotes if q.person.has_consent(ConsentPurpose.QUOTES)]
 
 
-def people_of(meeting: Meeting) -> QuerySet[Person]:
-    """Everybody a text about the meeting might name: registered people and moderators."""
-    return Person.objects.filter(
-        Q(registrations__meeting=meeting) | Q(moderated_stations__meeting=meeting)
-    ).distinct()
+def no_longer_quotable(meeting: Meeting, text: str, *, usable: set[int]) -> list[Person]:
+    """People of the meeting's quotes outside ``usable`` (their consent to be quoted is
+    gone) whose quote or full name ``text`` still contains, e.g. a text saved before they
+    withdrew. Reads only."""
+    found = []
+    for quote in meeting.quotes.select_related("person").exclude(pk__in=usable):
+        person = quote.person
+        pattern = name_pattern([person.full_name])
+        named = bool(pattern and pattern.search(text))
+        if (quote.text.strip() in text or named) and person not in found:
+            found.append(person)
+    return found
 
 
 def draft_press_release(meeting: Meeting, *, report: MeetingReport | None = None) -> str:
@@ -51,8 +56,7 @@ def draft_press_release(meeting: Meeting, *, report: MeetingReport | None = None
     report = report or meeting_report(meeting)
     quotes = quotable(meeting)
     quoted = {q.person_id for q in quotes}
-    names = people_of(meeting).exclude(pk__in=quoted).values_list("first_name", "last_name")
-    hide = _name_pattern([f"{first} {last}" for first, last in names])
+    hide = name_pattern(full_names(people_of(meeting).exclude(pk__in=quoted)))
     with translation.override("de"):
         parts = [
             meeting.title,
@@ -62,7 +66,7 @@ def draft_press_release(meeting: Meeting, *, report: MeetingReport | None = None
             _figures(report),
             *([_captions(report)] if report.photos else []),
         ]
-    return "\n\n".join(_scrub(part, hide) for part in parts) + "\n"
+    return "\n\n".join(scrub(part, hide) for part in parts) + "\n"
 
 
 def _lead(report: MeetingReport) -> str:
@@ -169,19 +173,6 @@ def _sentences(notes) -> str:
 def _sentence(text: str) -> str:
     text = " ".join(text.split())
     return text if text[-1:] in '.!?“"' else text + "."
-
-
-def _name_pattern(names: list[str]) -> re.Pattern | None:
-    names = sorted({n for n in names if n.strip()}, key=len, reverse=True)
-    if not names:
-        return None
-    spaced = [r"\s+".join(map(re.escape, name.split())) for name in names]
-    return re.compile(r"\b(?:" + "|".join(spaced) + r")\b", re.IGNORECASE)
-
-
-def _scrub(text: str, pattern: re.Pattern | None) -> str:
-    """Replace the full names of people who did not consent to be named."""
-    return pattern.sub(NAME_PLACEHOLDER, text) if pattern else text
 
 
 @transaction.atomic

@@ -14,15 +14,18 @@ Definitions (the report page says them in words too):
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from treffpunkt.network.models import OrganisationKind
 
 from .models import ContactConfirmation, Encounter, Meeting, Photo, Registration, StationNote
 from .models import Station as StationModel
+from .names import full_names, listed_ids, name_pattern, people_of, scrub
 from .photos import cleared_photos
 
 Pair = tuple[int, int]
 KIND_ORDER: list[str] = list(OrganisationKind.values)
+NOT_NAMED = _("not named (not listed in the directory)")
 
 
 @dataclass(frozen=True)
@@ -41,13 +44,24 @@ class MatrixRow:
     cells: list[int | None]
 
 
+@dataclass(frozen=True)
+class ReportNote:
+    """A station note as the report shows it: the report goes to members, funders and the
+    press, so it names only people listed in the directory; other full names of the
+    meeting's people in the text read "[Name]"."""
+
+    text: str
+    owner_name: str = ""  # "" without an owner; NOT_NAMED for an owner who is not listed
+
+
 @dataclass
 class StationSummary:
     station: StationModel
-    key_points: list[StationNote] = field(default_factory=list)
-    concerns: list[StationNote] = field(default_factory=list)
-    ideas: list[StationNote] = field(default_factory=list)
-    follow_ups: list[StationNote] = field(default_factory=list)
+    moderator_name: str = ""  # "" without a moderator or for one who is not listed
+    key_points: list[ReportNote] = field(default_factory=list)
+    concerns: list[ReportNote] = field(default_factory=list)
+    ideas: list[ReportNote] = field(default_factory=list)
+    follow_ups: list[ReportNote] = field(default_factory=list)
 
 
 @dataclass
@@ -69,7 +83,7 @@ class MeetingReport:
 
 
 def meeting_report(meeting: Meeting) -> MeetingReport:
-    """All figures of ``meeting``'s report; nine queries whatever the meeting's size."""
+    """All figures of ``meeting``'s report; eleven queries whatever the meeting's size."""
     kinds, attended, returning = _participants(meeting)
     pairs = _pairs_met(meeting)
     new = pairs - _earlier_pairs(meeting)
@@ -176,7 +190,7 @@ def _confirmed(meeting: Meeting) -> tuple[int, int]:
 
 
 def _stations(meeting: Meeting) -> list[StationSummary]:
-    """The stations in their order, each with its notes sorted by kind (two queries)."""
+    """The stations in their order, each with its notes sorted by kind (four queries)."""
     notes = StationNote.objects.select_related("owner", "owner__organisation")
     stations = meeting.stations.select_related("moderator").prefetch_related(
         Prefetch("notes", queryset=notes)
@@ -187,10 +201,20 @@ def _stations(meeting: Meeting) -> list[StationSummary]:
         StationNote.Kind.IDEA: "ideas",
         StationNote.Kind.FOLLOW_UP: "follow_ups",
     }
+    listed = listed_ids(meeting)
+    hide = name_pattern(full_names(people_of(meeting).exclude(pk__in=listed)))
+
+    def name(person) -> str:
+        if person is None:
+            return ""
+        return person.full_name if person.pk in listed else str(NOT_NAMED)
+
     summaries = []
     for station in stations:
-        summary = StationSummary(station)
+        moderator = station.moderator if station.moderator_id in listed else None
+        summary = StationSummary(station, moderator_name=name(moderator))
         for note in station.notes.all():
-            getattr(summary, by_kind[note.kind]).append(note)
+            line = ReportNote(scrub(note.text, hide), name(note.owner))
+            getattr(summary, by_kind[note.kind]).append(line)
         summaries.append(summary)
     return summaries

@@ -122,8 +122,8 @@ def _figures(report: MeetingReport) -> list:
 def _station(summary: StationSummary) -> list:
     station = summary.station
     parts = [_text(station.title, "Heading2")]
-    if station.moderator:
-        parts.append(_text(_("Moderated by %(name)s") % {"name": station.moderator.full_name}))
+    if summary.moderator_name:
+        parts.append(_text(_("Moderated by %(name)s") % {"name": summary.moderator_name}))
     sections = [
         (_("Key points"), summary.key_points),
         (_("Concerns"), summary.concerns),
@@ -136,10 +136,10 @@ def _station(summary: StationSummary) -> list:
         parts.append(_text(title, "Heading4"))
         for note in notes:
             line = note.text
-            if note.owner:
-                line += " – " + _("owner: %(name)s") % {"name": note.owner.full_name}
+            if note.owner_name:
+                line += " – " + _("owner: %(name)s") % {"name": note.owner_name}
             parts.append(Paragraph(escape(line), BULLET, bulletText="–"))
-    if len(parts) == 1 + bool(station.moderator):
+    if len(parts) == 1 + bool(summary.moderator_name):
         parts.append(_text(_("No notes were recorded.")))
     return [KeepTogether(parts[:3]), *parts[3:], Spacer(1, 0.3 * cm)]
 

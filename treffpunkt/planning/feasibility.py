@@ -257,7 +257,32 @@ def empty_plan(problem: Problem) -> np.ndarray:
     return assign
 
 
+FILL_ATTEMPTS = 64  # seeds tried before a round-by-round fill is taken as impossible
+
+
+def with_retries(fill: Callable[[int], np.ndarray], problem: Problem, seed: int) -> np.ndarray:
+    """``fill(seed)``, and where it paints itself into a corner, ``fill`` with other seeds.
+
+    Filling round by round, earlier rounds can leave a later one without a placement in
+    stations mode (everybody's unvisited stations full), although another order of choices
+    would have one: 13 people at 5 stations of 5 for 4 rounds, about one seed in three.
+    Only when every attempt fails is the request taken as impossible.
+    """
+    for attempt in range(FILL_ATTEMPTS):
+        try:
+            return fill(seed + 7919 * attempt)
+        except PlanningError:
+            if not problem.no_revisit or attempt == FILL_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 def random_plan(problem: Problem, seed: int) -> np.ndarray:
     """A feasible plan with every choice random (the benchmark's floor)."""
-    rng = np.random.default_rng(seed)
-    return fill_plan(problem, empty_plan(problem), rng, lambda r, i, ok: int(rng.choice(ok)))
+
+    def fill(seed: int) -> np.ndarray:
+        rng = np.random.default_rng(seed)
+        choose = lambda r, i, ok: int(rng.choice(ok))  # noqa: E731
+        return fill_plan(problem, empty_plan(problem), rng, choose)
+
+    return with_retries(fill, problem, seed)

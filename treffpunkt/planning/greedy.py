@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from .feasibility import empty_plan, fill_plan
+from .feasibility import empty_plan, fill_plan, with_retries
 from .metrics import meet_counts
 from .request import Problem
 from .staffing import staff
 
 
 def greedy_plan(problem: Problem, seed: int) -> np.ndarray:
+    return with_retries(lambda s: _greedy_once(problem, s), problem, seed)
+
+
+def _greedy_once(problem: Problem, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     assign = empty_plan(problem)
     met = meet_counts(assign[: problem.n_frozen]) > 0

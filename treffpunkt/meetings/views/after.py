@@ -228,8 +228,12 @@ def press_release(request, pk: int):
     meeting = get_meeting_for_organiser(request.user, pk)
     action = request.POST.get("action") if request.method == "POST" else None
     text = meeting.press_release or press.draft_press_release(meeting)
+    quotes = _quotes_with_consent(meeting)
+    usable = {quote.pk for quote, ok in quotes if ok}
     text_form = PressReleaseForm(request.POST if action == "save" else None, initial={"text": text})
     quote_form = QuoteForm(request.POST if action == "quote" else None, meeting=meeting)
+    if action == "save" and text_form.is_valid():
+        _refuse_withdrawn(text_form, meeting, usable)
     if action == "save" and text_form.is_valid():
         press.save_press_release(meeting=meeting, text=text_form.cleaned_data["text"])
         messages.success(request, _("The press release is saved."))
@@ -242,10 +246,25 @@ def press_release(request, pk: int):
         "meeting": meeting,
         "text_form": text_form,
         "quote_form": quote_form,
-        "quotes": _quotes_with_consent(meeting),
+        "quotes": quotes,
         "saved": bool(meeting.press_release),
+        "withdrawn": press.no_longer_quotable(meeting, text, usable=usable),
     }
     return render(request, "meetings/after/press_release.html", context)
+
+
+def _refuse_withdrawn(form: PressReleaseForm, meeting: Meeting, usable: set[int]) -> None:
+    people = press.no_longer_quotable(meeting, form.cleaned_data["text"], usable=usable)
+    if people:
+        names = ", ".join(p.full_name for p in people)
+        form.add_error(
+            "text",
+            _(
+                "The text still quotes or names %(names)s, who no longer consent to be "
+                "quoted: take them out first. Nothing was saved."
+            )
+            % {"names": names},
+        )
 
 
 def _quotes_with_consent(meeting: Meeting) -> list[tuple]:
