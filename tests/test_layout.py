@@ -5,9 +5,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from .conftest import PASSWORD
+from .test_pages import client_for
 
 TEMPLATES = sorted(Path(settings.BASE_DIR).rglob("templates/**/*.html"))
 INLINE = [
@@ -59,3 +62,26 @@ def test_a_wrong_password_says_so_in_german(client, member):
 
     assert response.status_code == 200
     assert "Bitte Benutzername und Passwort eingeben." in response.content.decode()
+
+
+def test_a_page_not_found_is_explained_in_german_in_the_site_layout(client, db):
+    response = client.get("/r/falsch/")
+
+    assert response.status_code == 404
+    assert "<h1>Seite nicht gefunden</h1>" in response.content.decode()
+    assert "Kopieren Sie ihn vollständig aus der E-Mail" in response.content.decode()
+
+
+def test_a_forbidden_page_says_so_in_the_site_layout(client, member, upcoming_meeting):
+    response = client_for(client, member).get(reverse("checkin", args=[upcoming_meeting.pk]))
+
+    assert response.status_code == 403
+    assert "<h1>Nicht erlaubt</h1>" in response.content.decode()
+
+
+def test_the_server_error_page_renders_without_a_request_or_database(db):
+    with translation.override("de"):
+        html = render_to_string("500.html")
+
+    assert "<h1>Etwas ist schiefgelaufen</h1>" in html
+    assert "<style" not in html and "<script" not in html

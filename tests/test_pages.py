@@ -122,8 +122,12 @@ def test_directory_filters_by_kind_and_search(client, glassworks, town):
 
     assert [o.name for o in by_kind.context["organisations"]] == ["Stadt Musterbach"]
     assert [o.name for o in by_text.context["organisations"]] == ["Glashütte Beispieltal"]
+    with_nul = client.get(reverse("organisations"), {"q": "gl\x00as"})
+
     assert by_nonsense.status_code == 200
     assert by_nonsense.context["query"] == "x" * 100
+    # PostgreSQL refuses a NUL byte in a query: it is dropped before the search.
+    assert [o.name for o in with_nul.context["organisations"]] == ["Glashütte Beispieltal"]
 
 
 @pytest.mark.parametrize(("item_count", "queries"), [(1, 3), (3, 3)])

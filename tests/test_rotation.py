@@ -186,6 +186,27 @@ def test_closing_a_round_records_only_who_was_there(network):
     assert not Encounter.objects.filter(person_b=network[0]).exists()
 
 
+def test_a_round_cannot_be_closed_before_anybody_is_checked_in(network):
+    meeting = make_meeting(network)
+    rotation.create_plan(meeting=meeting)
+
+    with pytest.raises(rotation.RotationError, match="Von Runde 1 ist noch niemand eingecheckt"):
+        rotation.close_round(meeting=meeting)
+
+    meeting.refresh_from_db()
+    assert meeting.rounds_held == 0
+    assert Assignment.objects.filter(meeting=meeting, round=0).count() == 24
+
+
+def test_a_station_for_one_person_is_planned_without_complaint(network):
+    meeting = make_meeting(network[:7], capacity=3)
+    Station.objects.create(meeting=meeting, title="Einzelgespräch", capacity=1, position=9)
+
+    plan = rotation.create_plan(meeting=meeting)
+
+    assert plan.metrics["new_pairs"] > 0
+
+
 def test_replan_keeps_the_held_round_and_plans_a_late_arrival_in(network):
     meeting = make_meeting(network[:20])
     rotation.create_plan(meeting=meeting)

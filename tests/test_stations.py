@@ -616,6 +616,17 @@ def test_a_station_of_another_meeting_cannot_be_wished_for(
     assert list(karl.wishes.all()) == []
 
 
+@pytest.mark.parametrize("station_id", [2**63, -(2**64), "abc"])
+def test_an_id_no_database_can_hold_is_refused_with_a_message(
+    client, karl, two_stations, station_id
+):
+    response = client.post(wishes_url(karl), {"stations": [station_id]})
+
+    assert response.status_code == 400
+    assert f"„{station_id}“ ist kein gültiger Wert." in html(response)
+    assert list(karl.wishes.all()) == []
+
+
 def test_a_wrong_token_is_not_found(client, two_stations):
     assert client.get(reverse("registration_wishes", args=["falsch"])).status_code == 404
     assert client.post(reverse("registration_wishes", args=["x" * 65])).status_code == 404

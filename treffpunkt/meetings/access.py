@@ -5,10 +5,14 @@ exist or is hidden from the viewer, PermissionDenied when the viewer may see it 
 what the page does. Views never fetch these objects another way.
 """
 
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from .models import Invitation, Job, Meeting, Photo, Quote, Registration, Station, StationNote
+
+SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # secrets.token_urlsafe's alphabet
 
 
 def get_meeting_for_user(user, pk: int) -> Meeting:
@@ -35,10 +39,16 @@ def get_meeting_for_checkin(user, pk: int) -> Meeting:
     return meeting
 
 
+def _require_plausible_secret(secret: str) -> None:
+    """404 for anything our tokens and codes can never be (they are URL-safe base64): the
+    database never sees it (PostgreSQL refuses a NUL byte with an error, not a miss)."""
+    if not SECRET_SHAPE.fullmatch(secret or ""):
+        raise Http404
+
+
 def get_registration_by_token(token: str) -> Registration:
     """The registration behind a personal link; the token is the only key needed."""
-    if not token or len(token) > 64:
-        raise Http404
+    _require_plausible_secret(token)
     try:
         return Registration.objects.select_related("meeting", "person").get(token=token)
     except Registration.DoesNotExist:
@@ -49,6 +59,7 @@ def get_registration_for_checkin(user, meeting: Meeting, code: str) -> Registrat
     """The registration a badge's QR code names, for an organiser checking people in."""
     if not user.has_perm("meetings.check_in", meeting):
         raise PermissionDenied
+    _require_plausible_secret(code)
     try:
         return meeting.registrations.select_related("person").get(checkin_code=code)
     except Registration.DoesNotExist:
@@ -140,8 +151,7 @@ def get_quote_for_organiser(user, pk: int) -> Quote:
 
 def get_invitation_by_token(token: str) -> Invitation:
     """The invitation behind a personal invitation link (it only prefills the form)."""
-    if not token or len(token) > 64:
-        raise Http404
+    _require_plausible_secret(token)
     try:
         return Invitation.objects.select_related("meeting", "person__organisation").get(token=token)
     except Invitation.DoesNotExist:

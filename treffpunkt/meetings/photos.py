@@ -77,7 +77,13 @@ def _open_checked(upload) -> Image.Image:
         upload.seek(0)
         image = Image.open(upload)
         image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as error:
         raise ValidationError(NOT_AN_IMAGE, code="not_an_image") from error
     return image
 

@@ -125,7 +125,7 @@ def planning_request(
                 "id": station_key(s.pk),
                 "name": s.title,
                 "capacity": s.capacity,
-                "min_size": MIN_GROUP,
+                "min_size": min(MIN_GROUP, s.capacity),
             }
             for s in stations
         ],
@@ -261,16 +261,24 @@ def close_round(*, meeting: Meeting) -> int:
 
     Side effects: drops that round's assignments of people who are not checked in (they
     were not there), records the round's encounters, and counts the round as held, so
-    that a re-plan keeps it as it was.
+    that a re-plan keeps it as it was. Refused while nobody of the round is checked in.
     """
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.rounds_held >= meeting.rounds:
         raise RotationError(_("All rounds have been held."))
     round_index = meeting.rounds_held
     present = meeting.registrations.filter(status=Registration.Status.ATTENDED)
-    Assignment.objects.filter(meeting=meeting, round=round_index).exclude(
-        person_id__in=present.values("person_id")
-    ).delete()
+    planned = Assignment.objects.filter(meeting=meeting, round=round_index)
+    if not planned.filter(person_id__in=present.values("person_id")).exists():
+        # Recording the round now would drop every seat of it: nobody is checked in yet.
+        raise RotationError(
+            _(
+                "Nobody planned for round %(number)s is checked in yet: check the participants "
+                "in at the door first. Nothing was changed."
+            )
+            % {"number": round_index + 1}
+        )
+    planned.exclude(person_id__in=present.values("person_id")).delete()
     pairs = record_held_round(meeting=meeting, round_index=round_index)
     meeting.rounds_held = round_index + 1
     meeting.save(update_fields=["rounds_held"])

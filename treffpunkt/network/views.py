@@ -12,7 +12,7 @@ def organisation_list(request):
     kind = request.GET.get("kind", "")
     if kind in OrganisationKind.values:
         organisations = organisations.filter(kind=kind)
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     if query:
         organisations = organisations.filter(
             Q(name__icontains=query) | Q(town__icontains=query) | Q(sector__icontains=query)

@@ -8,6 +8,7 @@ from treffpunkt.network.models import ConsentPurpose, Person
 from ..models import Meeting, Photo, Station, StationNote
 from ..notes import note_people
 from ..photos import prepare_image, taggable_people
+from .fields import ChoicesById
 
 
 class PersonChoice(forms.ModelChoiceField):
@@ -15,7 +16,7 @@ class PersonChoice(forms.ModelChoiceField):
         return _person_label(person)
 
 
-class PeopleChoice(forms.ModelMultipleChoiceField):
+class PeopleChoice(ChoicesById):
     def label_from_instance(self, person: Person) -> str:
         return _person_label(person)
 

@@ -7,6 +7,7 @@ from django.utils.translation import ngettext_lazy
 from ..models import Station
 from ..stations import Moderator, StationChange, StationDraft
 from ..topic_groups import TopicBoard
+from .fields import ChoicesById
 
 NEW_GROUP = "new"
 
@@ -247,7 +248,7 @@ class AddStationForm(forms.Form):
 
 
 class WishForm(forms.Form):
-    stations = forms.ModelMultipleChoiceField(
+    stations = ChoicesById(
         label=_("Stations I especially want to visit"),
         queryset=Station.objects.none(),
         widget=forms.CheckboxSelectMultiple,
