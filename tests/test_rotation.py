@@ -117,8 +117,22 @@ def test_capacities_too_small_give_a_clear_message_and_change_nothing(network):
     with pytest.raises(rotation.RotationError) as error:
         rotation.create_plan(meeting=meeting)
 
-    assert "capacit" in str(error.value).lower()
+    assert str(error.value) == (
+        "24 Personen nehmen teil, aber die Stationen fassen gleichzeitig nur 15: Erhöhen Sie die "
+        "Kapazitäten der Stationen oder legen Sie eine Station an. Es wurde nichts geändert."
+    )
     assert Assignment.objects.filter(meeting=meeting).count() == 0
+
+
+def test_a_plan_for_nobody_is_refused_with_a_clear_message(network):
+    meeting = make_meeting([])
+
+    with pytest.raises(rotation.RotationError) as error:
+        rotation.create_plan(meeting=meeting)
+
+    assert str(error.value) == (
+        "Für dieses Treffen hat noch niemand einen Platz: Es gibt niemanden zu planen."
+    )
 
 
 def test_no_moderator_waits_alone_and_no_station_stays_empty(network):

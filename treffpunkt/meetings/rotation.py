@@ -93,7 +93,9 @@ def planning_request(
     stations = list(meeting.stations.select_related("moderator"))
     if not stations:
         raise RotationError(_("The meeting has no stations yet: create them first."))
-    registrations = _participants(meeting, present_only=present_only or meeting.rounds_held > 0)
+    at_the_door = present_only or meeting.rounds_held > 0
+    registrations = _participants(meeting, present_only=at_the_door)
+    _check_seats(registrations, stations, at_the_door=at_the_door)
     held = _held_rounds(meeting)
     in_held_round = [{p for members in r.values() for p in members} for r in held]
     moderators = {s.moderator_id: s for s in stations if s.moderator_id}
@@ -152,6 +154,23 @@ def _save_rounds(meeting: Meeting, rounds: list[dict[str, list[str]]], *, first_
         for s, members in groups.items()
         for p in members
     )
+
+
+def _check_seats(registrations: list, stations: list, *, at_the_door: bool) -> None:
+    """The planner's first two refusals, in the organiser's language and terms."""
+    if not registrations:
+        if at_the_door:
+            raise RotationError(_("Nobody is checked in yet: check the participants in first."))
+        raise RotationError(_("Nobody has a seat at this meeting yet: there is nobody to plan."))
+    seats = sum(s.capacity for s in stations)
+    if len(registrations) > seats:
+        raise RotationError(
+            _(
+                "%(people)s people take part, but the stations hold only %(seats)s at a time: "
+                "raise the stations' capacities or add a station. Nothing was changed."
+            )
+            % {"people": len(registrations), "seats": seats}
+        )
 
 
 def _plan_with(request: dict) -> dict:
