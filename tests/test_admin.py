@@ -95,3 +95,32 @@ def test_a_duplicate_organisation_name_is_refused_whatever_its_case(client, orga
 
     assert "Eine Organisation mit diesem Namen gibt es bereits." in response.content.decode()
     assert Organisation.objects.count() == 2
+
+
+def test_two_people_with_one_e_mail_are_refused_before_anything_is_saved(client, organiser, db):
+    person = {"first_name": "Rita", "last_name": "Rahmen", "function": "", "status": "member"}
+    form = {
+        "name": "Rahmenbau",
+        "kind": "company",
+        "people-TOTAL_FORMS": "2",
+        "people-INITIAL_FORMS": "0",
+        "people-0-email": "rita@example.org",
+        "people-1-email": "RITA@example.org",
+        **{f"people-{i}-{key}": value for i in (0, 1) for key, value in person.items()},
+    }
+
+    response = client_for(client, organiser).post(reverse("admin:network_organisation_add"), form)
+
+    assert response.status_code == 200
+    assert "Diese E-Mail-Adresse steht oben zweimal." in response.content.decode()
+    assert Organisation.objects.filter(name="Rahmenbau").exists() is False
+
+
+def test_the_seats_of_a_meeting_change_only_on_its_registrations_page(
+    client, organiser, upcoming_meeting
+):
+    response = client_for(client, organiser).get(
+        reverse("admin:meetings_meeting_change", args=[upcoming_meeting.pk])
+    )
+
+    assert 'name="capacity"' not in response.content.decode()

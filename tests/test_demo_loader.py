@@ -48,3 +48,23 @@ def test_a_data_file_that_is_not_json_is_named(db, tmp_path):
 
     with pytest.raises(CommandError, match="cannot read the demo data"):
         call_command("load_demo", "--file", str(broken))
+
+
+@pytest.mark.parametrize(
+    ("break_it", "says"),
+    [
+        (lambda d: d["past_meeting"]["stations"][0].update(capacity=0), "does not fit"),
+        (lambda d: d["past_meeting"]["stations"][0].update(capacity="zwanzig"), "does not fit"),
+        (lambda d: d["past_meeting"]["stations"][0]["notes"][0].pop("text"), "lacks the field"),
+    ],
+)
+def test_data_the_checks_do_not_foresee_still_writes_nothing(db, tmp_path, break_it, says):
+    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    break_it(data)
+    broken = tmp_path / "demo.json"
+    broken.write_text(json.dumps(data), encoding="utf-8")
+
+    with pytest.raises(CommandError, match=says):
+        call_command("load_demo", "--file", str(broken))
+
+    assert row_counts()["network.Organisation"] == 0

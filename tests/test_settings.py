@@ -123,3 +123,15 @@ def test_a_malformed_hsts_duration_says_what_to_write(tmp_path):
 
     assert result.returncode == 2
     assert "SECURE_HSTS_SECONDS must be a whole number, not 'ein Jahr'." in result.stderr
+
+
+def test_a_data_folder_that_cannot_be_written_says_what_to_do(tmp_path):
+    blocked = tmp_path / "datei"
+    blocked.write_text("kein Ordner")
+
+    result = run_cli("check", TREFFPUNKT_DATA_DIR=str(blocked / "var"), SECRET_KEY="")
+
+    assert result.returncode == 2
+    assert "cannot hold the secret key" in result.stderr
+    assert "choose a folder this user may write, or set SECRET_KEY" in result.stderr
+    assert "Traceback" not in result.stderr

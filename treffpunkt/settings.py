@@ -84,17 +84,23 @@ def secret_key(data_dir: Path) -> str:
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
     key_file = data_dir / "secret_key"
-    if not key_file.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        # O_EXCL: two processes starting at once must not overwrite each other's key.
-        try:
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_urlsafe(50))
-    return key_file.read_text().strip()
+    try:
+        if not key_file.exists():
+            data_dir.mkdir(parents=True, exist_ok=True)
+            # O_EXCL: two processes starting at once must not overwrite each other's key.
+            try:
+                fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(secrets.token_urlsafe(50))
+        return key_file.read_text().strip()
+    except OSError as error:
+        raise ImproperlyConfigured(
+            f"TREFFPUNKT_DATA_DIR {str(data_dir)!r} cannot hold the secret key "
+            f"({error.strerror}): choose a folder this user may write, or set SECRET_KEY."
+        ) from None
 
 
 # SQLite: immediate transactions take the write lock at BEGIN, so two writers queue up

@@ -10,7 +10,8 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from treffpunkt.meetings.models import (
@@ -22,7 +23,7 @@ from treffpunkt.meetings.models import (
     Station,
     StationNote,
 )
-from treffpunkt.meetings.rotation import close_round, create_plan
+from treffpunkt.meetings.rotation import RotationError, close_round, create_plan
 from treffpunkt.network.models import (
     Consent,
     ConsentPurpose,
@@ -72,9 +73,15 @@ def load_demo(*, path: Path = DATA_FILE, today=None) -> dict[str, int]:
         raise DemoDataError(f"{path}: cannot read the demo data ({error}).") from None
     check_demo_data(data)
     today = today or timezone.localdate()
-    with transaction.atomic():
-        loader = _Loader(today)
-        loader.load(data)
+    loader = _Loader(today)
+    try:
+        with transaction.atomic():
+            loader.load(data)
+    except KeyError as error:
+        raise DemoDataError(f"{path}: an entry lacks the field {error}.") from None
+    except (TypeError, ValueError, ValidationError, IntegrityError, RotationError) as error:
+        # What check_demo_data does not foresee still leaves the database as it was.
+        raise DemoDataError(f"{path}: the demo data does not fit the database: {error}") from None
     return loader.created
 
 

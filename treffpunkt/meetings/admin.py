@@ -34,6 +34,11 @@ class MeetingAdmin(admin.ModelAdmin):
     list_select_related = ["host"]
     inlines = [StationInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Seats change on the meeting's registrations page, which refuses fewer seats than
+        # people seated and moves the waitlist up; a plain save here would do neither.
+        return ["capacity"] if obj is not None else []
+
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from .models import Consent, ConsentText, Network, Organisation, Person, Profile, Tag
@@ -21,8 +22,25 @@ class NetworkAdmin(admin.ModelAdmin):
         return False
 
 
+class PersonInlineFormSet(BaseInlineFormSet):
+    """Two rows with one e-mail address (in any case) are refused here: the database would
+    refuse the second row only while saving, after the first was written."""
+
+    def clean(self) -> None:
+        super().clean()
+        seen: set[str] = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+                continue
+            email = (form.cleaned_data.get("email") or "").lower()
+            if email and email in seen:
+                form.add_error("email", _("This e-mail address is given twice above."))
+            seen.add(email)
+
+
 class PersonInline(admin.TabularInline):
     model = Person
+    formset = PersonInlineFormSet
     fields = ["first_name", "last_name", "email", "function", "status"]
     extra = 0
     show_change_link = True
