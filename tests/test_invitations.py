@@ -287,6 +287,24 @@ def test_an_address_that_is_not_one_is_refused_and_nothing_is_created(
     assert (Invitation.objects.count(), Job.objects.count(), len(mailbox)) == (0, 0, 0)
 
 
+def test_a_long_list_of_wrong_addresses_is_quoted_back_only_in_part(
+    client, organiser, upcoming_meeting, django_capture_on_commit_callbacks
+):
+    response = invite(
+        client_for(client, organiser),
+        upcoming_meeting,
+        django_capture_on_commit_callbacks,
+        audiences="logins",
+        addresses=" ".join(f"falsch{i}" for i in range(25)),
+    )
+
+    assert response.context["form"].errors["addresses"] == [
+        "Das sind keine E-Mail-Adressen: "
+        + ", ".join(f"falsch{i}" for i in range(10))
+        + " und 15 weitere. Es wurde nichts versendet."
+    ]
+
+
 def test_choosing_nobody_is_refused(
     client, organiser, upcoming_meeting, django_capture_on_commit_callbacks
 ):

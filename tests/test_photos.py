@@ -332,3 +332,12 @@ def test_a_file_that_is_no_photo_is_refused_by_the_admin_too(client, organiser, 
 
     assert response.status_code == 200
     assert Photo.objects.count() == 0
+
+
+def test_a_photo_whose_file_is_gone_from_the_disk_is_not_found(client, organiser, held):
+    photo = make_photo(held.meeting, [held.anna])
+    Path(photo.image.path).unlink()
+
+    response = client_for(client, organiser).get(reverse("photo_image", args=[photo.pk]))
+
+    assert response.status_code == 404

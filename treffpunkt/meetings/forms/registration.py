@@ -14,6 +14,7 @@ from ..registration import Registrant
 
 TOPICS_MAX = 2000
 ADDRESSES_MAX = 5000
+MAX_SHOWN = 10  # invalid addresses quoted back in the message
 
 CONSENT_UNAVAILABLE = _(
     "This consent cannot be given: the organisers have published no text for it, or a newer "
@@ -189,9 +190,12 @@ class InvitationForm(forms.Form):
             except ValidationError:
                 invalid.append(address)
         if invalid:
+            shown = ", ".join(a[:80] for a in invalid[:MAX_SHOWN])
+            if len(invalid) > MAX_SHOWN:
+                shown += " " + _("and %(count)s more") % {"count": len(invalid) - MAX_SHOWN}
             raise ValidationError(
                 _("These are not e-mail addresses: %(addresses)s. Nothing was sent.")
-                % {"addresses": ", ".join(invalid)}
+                % {"addresses": shown}
             )
         return addresses
 

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import get_language
@@ -96,7 +96,11 @@ def photo_image(request, photo_pk: int):
     """The image itself, after the permission check; never cached, so a withdrawn consent
     takes the photo away on the next request."""
     photo = get_photo_for_viewer(request.user, photo_pk)
-    return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+    try:
+        file = photo.image.open("rb")
+    except FileNotFoundError:  # the file is gone from the disk: nothing to show
+        raise Http404 from None
+    return FileResponse(file, content_type="image/jpeg")
 
 
 # Station notes (moderators and organisers) --------------------------------------------------

@@ -16,9 +16,11 @@ def job_result(request, pk: int, job_pk: int):
     job = get_job_for_organiser(request.user, pk, job_pk)
     if not job.result:
         raise Http404
-    return FileResponse(
-        job.result.open("rb"), as_attachment=True, filename=job.result.name.split("/")[-1]
-    )
+    try:
+        file = job.result.open("rb")
+    except FileNotFoundError:  # cleaned away on disk: the job can be run again
+        raise Http404 from None
+    return FileResponse(file, as_attachment=True, filename=job.result.name.split("/")[-1])
 
 
 urlpatterns = [
