@@ -3,6 +3,7 @@
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.test import override_settings
 from django.urls import reverse
 
@@ -95,11 +96,11 @@ def test_the_upcoming_meeting_is_open_and_on_the_home_page(demo, client):
 
 @pytest.mark.parametrize("username", ["organisator", "moderatorin", "mitglied", "gast"])
 def test_the_demo_logins_work(demo, client, username):
-    assert client.login(username=username, password=DEMO_PASSWORD) is True
+    assert client.login(request=HttpRequest(), username=username, password=DEMO_PASSWORD) is True
 
 
 def test_the_demo_organiser_reaches_the_admin(demo, client):
-    client.login(username="organisator", password=DEMO_PASSWORD)
+    client.login(request=HttpRequest(), username="organisator", password=DEMO_PASSWORD)
 
     response = client.get(reverse("admin:index"))
 

@@ -1,6 +1,7 @@
 """Every page for every role: who gets it, and what it shows them."""
 
 import pytest
+from django.http import HttpRequest
 from django.urls import reverse
 
 from treffpunkt.network.models import Organisation
@@ -10,7 +11,7 @@ from .conftest import PASSWORD
 
 def client_for(client, user):
     if user is not None:
-        client.login(username=user.username, password=PASSWORD)
+        client.login(request=HttpRequest(), username=user.username, password=PASSWORD)
     return client
 
 

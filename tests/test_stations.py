@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ ENERGY_TOPICS = ["Energiepreise und Stromkosten", "PV-Anlage und Stromspeicher f
 
 def login(client, user):
     if user is not None:
-        client.login(username=user.username, password=PASSWORD)
+        client.login(request=HttpRequest(), username=user.username, password=PASSWORD)
     return client
 
 

@@ -7,6 +7,7 @@ with an ``ImproperlyConfigured`` message that names the variable and says what t
 import os
 import secrets
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -134,6 +135,8 @@ INSTALLED_APPS = [
     # Background tasks (Django 6's tasks API, as a package on 5.2) stored in the database.
     "django_tasks",
     "django_tasks_db",
+    # Failed logins counted per account and address; too many in a row lock them for a while.
+    "axes",
 ]
 
 TASKS = {
@@ -154,12 +157,27 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Guessing passwords (OWASP ASVS 2.2.1): after 10 failed logins for one account from one
+# address, that pair waits 15 minutes; a success resets the count. Per pair, not per
+# account, so that nobody can lock a colleague out from elsewhere.
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # no record of successful logins: not needed, so not kept
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+if envbool("BEHIND_TLS_PROXY", False):  # the client's address is the proxy's header
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 ROOT_URLCONF = "treffpunkt.urls"
 WSGI_APPLICATION = "treffpunkt.wsgi.application"

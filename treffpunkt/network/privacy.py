@@ -1,5 +1,6 @@
 """The network app's entries in the personal-data register (see ``treffpunkt.privacy``)."""
 
+from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog, AccessLog
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
@@ -123,4 +124,40 @@ register.declare(
     purpose=_("Keeping a person logged in"),
     retention=_("Until the session expires (two weeks)"),
     legal_basis=MEMBERSHIP,
+)
+
+# Failed logins (django-axes), to stop password guessing; successful logins are not logged.
+LOGIN_SECURITY = _("Art. 6(1)(f) GDPR: legitimate interest in protecting accounts")
+FAILED_LOGIN_FIELDS = {
+    "username": Category.ACCOUNT,
+    "ip_address": Category.ACCOUNT,
+    "user_agent": Category.ACCOUNT,
+    "attempt_time": Category.ACCOUNT,
+}
+for model, extra in (
+    (AccessAttempt, ["http_accept", "path_info", "get_data", "post_data",
+                     "failures_since_start"]),
+    (AccessFailureLog, ["http_accept", "path_info", "locked_out"]),
+    (AccessLog, ["http_accept", "path_info", "logout_time", "session_hash"]),
+):  # fmt: skip
+    register.declare(
+        model,
+        subjects=("username",),
+        personal=FAILED_LOGIN_FIELDS,
+        other=["id", *extra],  # the request's form data is stored with the password masked
+        purpose=_("Stopping password guessing on the login pages"),
+        retention=_(
+            "A lock ends 15 minutes after the last failed login; `treffpunkt axes_reset` "
+            "deletes the records (run it daily)"
+        ),
+        legal_basis=LOGIN_SECURITY,
+    )
+register.declare(
+    AccessAttemptExpiration,
+    subjects=("access_attempt",),
+    personal={},
+    other=["access_attempt", "expires_at"],
+    purpose=_("Stopping password guessing on the login pages"),
+    retention=_("Deleted with its failed login"),
+    legal_basis=LOGIN_SECURITY,
 )
