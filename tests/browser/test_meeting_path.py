@@ -185,8 +185,9 @@ def register_in_the_browser(page: Page, live_server, meeting, mailbox) -> None:
     expect(page.locator("h1")).to_have_text("Vielen Dank")
     expect(message(page).locator("li")).to_have_text(
         [
-            "Sie sind für 3. Netzwerktreffen angemeldet. Wir haben eine Bestätigung mit Ihrem "
-            "persönlichen Link an greta.glaser@example.org geschickt.",
+            "Vielen Dank. Wir haben eine E-Mail an greta.glaser@example.org geschickt: Sie sagt, "
+            "ob Sie einen Platz haben oder auf der Warteliste stehen, und enthält Ihren "
+            "persönlichen Link.",
             "Bitte bestätigen Sie die angekreuzten Einwilligungen über den persönlichen Link in "
             "der E-Mail: Erst dann gelten sie, damit niemand in Ihrem Namen einwilligen kann.",
         ]

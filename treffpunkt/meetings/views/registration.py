@@ -139,6 +139,31 @@ def _email_proven(request, invitation: Invitation | None, email: str) -> bool:
 
 def _tell_outcome(request, result, registrant) -> None:
     values = {"meeting": result.registration.meeting.title, "email": registrant.email}
+    if not registrant.email_proven:
+        # Anybody can type anybody's address: whether it was known, registered already or
+        # waitlisted goes only to that address, never onto this page.
+        messages.success(
+            request,
+            _(
+                "Thank you. We have sent an e-mail to %(email)s: it says whether you have a "
+                "seat or a place on the waitlist, and holds your personal link."
+            )
+            % values,
+        )
+    else:
+        _tell_details(request, result, values)
+    if registrant.consent_texts and not result.consents_applied:
+        messages.info(
+            request,
+            _(
+                "Please confirm the consents you ticked through the personal link in the "
+                "e-mail: they count only then, so that nobody can consent in your name."
+            ),
+        )
+
+
+def _tell_details(request, result, values: dict) -> None:
+    """The outcome itself, for a registrant whose address is proven theirs."""
     if result.outcome == "already":
         messages.info(
             request,
@@ -148,8 +173,7 @@ def _tell_outcome(request, result, registrant) -> None:
             )
             % values,
         )
-        return
-    if result.outcome == Status.WAITLISTED:
+    elif result.outcome == Status.WAITLISTED:
         values["position"] = result.registration.waitlist_position()
         messages.warning(
             request,
@@ -167,14 +191,6 @@ def _tell_outcome(request, result, registrant) -> None:
                 "personal link to %(email)s."
             )
             % values,
-        )
-    if registrant.consent_texts and not result.consents_applied:
-        messages.info(
-            request,
-            _(
-                "Please confirm the consents you ticked through the personal link in the "
-                "e-mail: they count only then, so that nobody can consent in your name."
-            ),
         )
 
 
