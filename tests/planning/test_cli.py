@@ -3,6 +3,7 @@
 import contextlib
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -62,6 +63,26 @@ INVALID = {
         lambda r: [p.update(fixed_station="ki") for p in r["participants"][:4]],
         "Station 'ki' has 4 fixed participants in round 0 but room for 3",
     ),
+    "fixed station not a text": (
+        lambda r: r["participants"][0].update(fixed_station=["ki"]),
+        "fixed_station '['ki']', which is not a station",
+    ),
+    "a capacity beyond counting": (
+        lambda r: r["stations"][0].update(capacity=10**30),
+        "needs a capacity from 1 to 1,000,000",
+    ),
+    "a weight that would overflow": (
+        lambda r: r.update(weights={"new_pairs": 10**400}),
+        "Weight 'new_pairs' must be a number from 0 to 1,000,000",
+    ),
+    "a preference that would overflow": (
+        lambda r: r["participants"][0].update(preferences={"ki": 1e308}),
+        "must be a number from -1,000,000 to 1,000,000",
+    ),
+    "an id with a line break": (
+        lambda r: r["participants"].extend([{"id": "a\nb"}, {"id": "a\nb"}]),
+        "Participant id 'a\\nb' appears twice",
+    ),
 }
 
 
@@ -82,6 +103,41 @@ def test_it_rejects_malformed_json_with_one_line_and_no_file(tmp_path):
     assert not target.exists()
 
 
+@pytest.mark.parametrize(
+    "text", ["[" * 100_000, '{"rounds": ' + "9" * 5000 + "}"], ids=["nesting", "digits"]
+)
+def test_json_too_deep_or_too_long_to_read_is_one_line(tmp_path, text):
+    result, target = run_cli(tmp_path, text)
+    assert (result.returncode, result.stderr.count("\n")) == (2, 1)
+    assert "too large to read" in result.stderr
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        {  # a host fills s1: nobody else can visit it, so everybody must visit the others
+            "rounds": 3,
+            "stations": [{"id": "s0", "capacity": 2}, {"id": "s1", "capacity": 1},
+                         {"id": "s2", "capacity": 2}, {"id": "s3", "capacity": 2}],
+            "participants": [{"id": "host", "fixed_station": "s1"}]
+            + [{"id": f"p{i}"} for i in range(4)],
+        },
+        {  # at most 20 at the big station, or round 1 has no room for those who were there
+            "rounds": 2, "seed": 9,
+            "stations": [{"id": "a", "capacity": 10}, {"id": "b", "capacity": 30},
+                         {"id": "c", "capacity": 10}],
+            "participants": [{"id": "p0", "preferences": {"c": 3}}]
+            + [{"id": f"p{i}"} for i in range(1, 40)],
+        },
+    ],
+    ids=["host fills a station", "one big station"],
+)  # fmt: skip
+def test_requests_that_can_be_planned_are_planned(tmp_path, request_):
+    result, target = run_cli(tmp_path, json.dumps(request_))
+    assert (result.returncode, result.stderr) == (0, "")
+
+
 def test_it_writes_the_plan_file_on_success(tmp_path):
     result, target = run_cli(tmp_path, json.dumps(base()))
     assert (result.returncode, result.stderr) == (0, "")
@@ -96,3 +152,32 @@ def test_it_reads_stdin_and_writes_stdout():
     )  # fmt: skip
     assert result.returncode == 0
     assert json.loads(result.stdout)["metrics"]["upper_bound_new_pairs"] >= 0
+
+
+def test_invalid_utf8_on_stdin_is_refused_in_one_line():
+    result = subprocess.run(
+        [sys.executable, "-m", "treffpunkt.planning.cli", "-"], input=b'{"rounds": "\xff"}',
+        capture_output=True, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert (result.returncode, result.stdout) == (2, b"")
+    assert (
+        result.stderr == b"treffpunkt plan: the request is not UTF-8 text; save it as UTF-8 JSON.\n"
+    )
+
+
+def test_the_plan_file_follows_the_umask_and_a_symlink(tmp_path):
+    real = tmp_path / "real.json"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    source = tmp_path / "request.json"
+    source.write_text(json.dumps(base()), encoding="utf-8")
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main([str(source), "-o", str(link)]) == 0
+
+    assert link.is_symlink()
+    assert json.loads(real.read_text(encoding="utf-8"))["rounds"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert real.stat().st_mode & 0o777 == 0o666 & ~umask

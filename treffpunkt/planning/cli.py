@@ -31,7 +31,7 @@ def _read(path: str) -> object:
 
     try:
         if path == "-":
-            return json.load(sys.stdin)
+            return json.loads(sys.stdin.buffer.read().decode("utf-8"))
         with open(path, encoding="utf-8") as handle:
             return json.load(handle)
     except json.JSONDecodeError as error:
@@ -43,19 +43,31 @@ def _read(path: str) -> object:
         raise PlanningError("the request is not UTF-8 text; save it as UTF-8 JSON.") from None
     except OSError as error:
         raise PlanningError(f"cannot read '{path}': {error.strerror}.") from None
+    except (ValueError, RecursionError):  # numbers over 4,300 digits, nesting beyond reason
+        raise PlanningError(
+            "the request holds a number or a nesting too large to read; check the file."
+        ) from None
 
 
 def _write(text: str, path: str | None) -> None:
-    if path is None:
+    if path is None or path == "-":
         sys.stdout.write(text)
         return
+    if os.path.exists(path) and not os.path.isfile(os.path.realpath(path)):
+        with open(path, "w", encoding="utf-8") as out:  # a device or pipe: write into it
+            out.write(text)
+        return
     # Write beside the target and rename, so a failure never leaves a half-written plan.
-    folder = os.path.dirname(os.path.abspath(path))
+    target = os.path.realpath(path)  # through a symlink, not over it
+    folder = os.path.dirname(target)
     handle, temp = tempfile.mkstemp(dir=folder, prefix=".plan-", suffix=".json")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
-        os.replace(temp, path)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)  # as a plain open() would create it
+        os.replace(temp, target)
     except BaseException:
         os.unlink(temp)
         raise
@@ -68,9 +80,12 @@ def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     try:
         result = plan(_read(args.request))
-        _write(json.dumps(result, ensure_ascii=False, indent=1) + "\n", args.output)
+        text = json.dumps(result, ensure_ascii=False, indent=1, allow_nan=False)
+        _write(text + "\n", args.output)
     except PlanningError as error:
-        print(f"treffpunkt plan: {error}", file=sys.stderr)
+        # One line even where an id holds a line break.
+        message = str(error).replace("\r", "\\r").replace("\n", "\\n")
+        print(f"treffpunkt plan: {message}", file=sys.stderr)
         return 2
     except OSError as error:
         print(f"treffpunkt plan: cannot write the plan: {error.strerror}.", file=sys.stderr)

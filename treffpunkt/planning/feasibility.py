@@ -163,10 +163,13 @@ class Placer:
                 self.put(r, i, self.p.fixed[i])
         if self.p.no_revisit:
             self._place_forced(r, [i for i in todo if self.assign[r, i] < 0])
+        ahead = self._room_elsewhere_later(r)
         for i in todo:
             if self.assign[r, i] >= 0:
                 continue
             ok = self.allowed(r, i) & (self.sizes[r] < self.p.capacity)
+            if self.p.fixed[i] < 0 and (ok & (self.sizes[r] < ahead)).any():
+                ok &= self.sizes[r] < ahead
             if ok.any():
                 self.put(r, i, choose(r, i, np.flatnonzero(ok)))
             elif not self._augment(r, i):
@@ -174,6 +177,19 @@ class Placer:
                     f"Round {r} cannot seat everyone without a second visit to a station; "
                     "raise capacities or add a station."
                 )
+
+    def _room_elsewhere_later(self, r: int) -> np.ndarray:
+        """(K,) how many people station k should take in round r without revisits: all of
+        them must sit at other stations in each later round, whose seats for movers are
+        limited (40 people, stations of 10, 30 and 10, two rounds: at most 20 at the big
+        one). A preference, not a rule: where it leaves nothing, any station with room goes.
+        """
+        p = self.p
+        if not p.no_revisit or r + 1 >= p.n_rounds:
+            return np.full(p.n_stations, np.iinfo(np.int64).max)
+        seats = np.maximum(p.capacity[None, :] - fixed_load(p)[r + 1 :], 0)  # (later, K)
+        elsewhere = seats.sum(axis=1, keepdims=True) - seats  # other stations' seats
+        return elsewhere.min(axis=0) + fixed_load(p)[r]
 
     def _place_forced(self, r: int, todo: list[int]) -> None:
         """Seat now the people a station can no longer take in later rounds.
@@ -186,8 +202,13 @@ class Placer:
         for r2 in range(r + 1, p.n_rounds):
             later += p.capacity - self.sizes[r2] - self._fixed_later(r2)
         left = p.present[r:].sum(axis=0)
-        tight = [i for i in todo if (self.visits[i] == 0).sum() <= left[i]]
-        need = [[i for i in tight if self.visits[i, k] == 0] for k in range(p.n_stations)]
+        # A station whose seats its hosts fill in every round left is no station to visit.
+        open_k = ((p.capacity[None, :] - fixed_load(p)[r:]) > 0).any(axis=0)
+        tight = [i for i in todo if ((self.visits[i] == 0) & open_k).sum() <= left[i]]
+        need = [
+            [i for i in tight if self.visits[i, k] == 0] if open_k[k] else []
+            for k in range(p.n_stations)
+        ]
         surplus = np.array([len(n) for n in need]) - later
         for k in np.argsort(-surplus, kind="stable"):
             free = [i for i in need[k] if self.assign[r, i] < 0]

@@ -30,6 +30,8 @@ TOP_LEVEL_KEYS = {
     "weights", "frozen_rounds", "effort",
 }  # fmt: skip
 MAX_ROUNDS = 100
+MAX_NUMBER = 1e6  # weights, preferences, seconds, effort
+MAX_CAPACITY = 10**6  # seats per station; more than anyone needs, small enough to count with
 DEFAULT_TIME_LIMIT_S = 10.0
 
 
@@ -97,7 +99,13 @@ def _is_int(value: Any) -> bool:
 
 
 def _is_number(value: Any) -> bool:
-    return (_is_int(value) or isinstance(value, float)) and math.isfinite(value)
+    """A finite number of at most MAX_NUMBER either way (weights, preferences, seconds):
+    larger ones only overflow the objective."""
+    if not (_is_int(value) or isinstance(value, float)):
+        return False
+    if _is_int(value):
+        return abs(value) <= MAX_NUMBER
+    return math.isfinite(value) and abs(value) <= MAX_NUMBER
 
 
 def _text(value: Any, what: str) -> str:
@@ -130,8 +138,8 @@ def _read_stations(request: dict) -> tuple[list[str], np.ndarray, np.ndarray]:
         if sid in ids:
             _fail(f"Station id '{sid}' appears twice; give every station its own id.")
         cap, low = station.get("capacity"), station.get("min_size", 0)
-        if not _is_int(cap) or cap < 1:
-            _fail(f"Station '{sid}' needs a capacity of at least 1 (a whole number).")
+        if not _is_int(cap) or not 1 <= cap <= MAX_CAPACITY:
+            _fail(f"Station '{sid}' needs a capacity from 1 to {MAX_CAPACITY:,} (a whole number).")
         if not _is_int(low) or not 0 <= low <= cap:
             _fail(f"The min_size of station '{sid}' must be a whole number from 0 to {cap}.")
         ids.append(sid)
@@ -178,7 +186,7 @@ def _read_fixed(person: dict, pid: str, index: dict[str, int]) -> int:
     station = person.get("fixed_station")
     if station is None:
         return -1
-    if station not in index:
+    if not isinstance(station, str) or station not in index:
         _fail(f"Participant '{pid}' has fixed_station '{station}', which is not a station.")
     return index[station]
 
@@ -192,7 +200,10 @@ def _read_preferences(person: dict, pid: str, index: dict[str, int]) -> np.ndarr
         if station not in index:
             _fail(f"Participant '{pid}' has a preference for '{station}', which is not a station.")
         if not _is_number(value):
-            _fail(f"The preference of '{pid}' for '{station}' must be a number.")
+            _fail(
+                f"The preference of '{pid}' for '{station}' must be a number from "
+                f"-{MAX_NUMBER:,.0f} to {MAX_NUMBER:,.0f}."
+            )
         row[index[station]] = float(value)
     return row
 
@@ -240,7 +251,7 @@ def _read_weights(request: dict) -> dict[str, float]:
         if key not in weights:
             _fail(f"Unknown weight '{key}'; use {', '.join(DEFAULT_WEIGHTS)}.")
         if not _is_number(value) or value < 0:
-            _fail(f"Weight '{key}' must be a number of 0 or more.")
+            _fail(f"Weight '{key}' must be a number from 0 to {MAX_NUMBER:,.0f}.")
         weights[key] = float(value)
     return weights
 
@@ -251,7 +262,7 @@ def _read_settings(request: dict) -> tuple[int, float, float]:
         _fail("'seed' must be a whole number of 0 or more.")
     limit = request.get("time_limit_s", DEFAULT_TIME_LIMIT_S)
     if not _is_number(limit) or limit <= 0:
-        _fail("'time_limit_s' must be a number of seconds above 0.")
+        _fail(f"'time_limit_s' must be a number of seconds above 0 and at most {MAX_NUMBER:,.0f}.")
     effort = request.get("effort", 1.0)
     if not _is_number(effort) or not 0 < effort <= 100:
         _fail("'effort' must be a number above 0 and at most 100.")
@@ -273,6 +284,9 @@ def parse_request(request: Any) -> Problem:
         _fail("'mode' must be 'stations' or 'tables'.")
     station_ids, capacity, min_size = _read_stations(request)
     people = _read_people(request, station_ids, n_rounds)
+    # No station holds more than everybody: the arrays the search keeps per seat stay small.
+    capacity = np.minimum(capacity, len(people["ids"]))
+    min_size = np.minimum(min_size, capacity)
     seed, limit, effort = _read_settings(request)
     problem = Problem(
         mode=mode, n_rounds=n_rounds, station_ids=station_ids, capacity=capacity,

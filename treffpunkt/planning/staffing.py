@@ -25,6 +25,7 @@ from .feasibility import staff_floor
 from .metrics import group_sizes, plan_score
 from .request import Problem
 
+SCORED_UP_TO = 300  # people; beyond, the first option is taken unscored
 MAX_CANDIDATES = 24  # moves scored per empty station (the largest groups give first)
 MAX_SCHEDULES = 5040  # whole schedules listed for one person (7 stations x 5 rounds: 2,520)
 RESCHEDULE_STEPS = 400  # people rescheduled before the plan is left as short as it is
@@ -45,7 +46,10 @@ def staff(problem: Problem, assign: np.ndarray) -> np.ndarray:
             options = _options(problem, x, floor, r, k)
             if not options:
                 break
-            x = max(options, key=lambda plan: plan_score(problem, plan))
+            if problem.n_people > SCORED_UP_TO:  # a full score costs O(N^2): take the first
+                x = options[0]  # (from the largest group; the local search polishes after)
+            else:
+                x = max(options, key=lambda plan: plan_score(problem, plan))
     if _deficit(group_sizes(problem, x), floor) and problem.no_revisit:
         x = _reschedule(problem, x, floor)
     return x
