@@ -79,6 +79,10 @@ INVALID = {
         lambda r: r["participants"][0].update(preferences={"ki": 1e308}),
         "must be a number from -1,000,000 to 1,000,000",
     ),
+    "absent rounds given as false": (
+        lambda r: r["participants"][0].update(absent_rounds=False),
+        "The absent_rounds of 'p0' must be a list of round numbers.",
+    ),
     "an id with a line break": (
         lambda r: r["participants"].extend([{"id": "a\nb"}, {"id": "a\nb"}]),
         "Participant id 'a\\nb' appears twice",

@@ -108,6 +108,12 @@ def _is_number(value: Any) -> bool:
     return math.isfinite(value) and abs(value) <= MAX_NUMBER
 
 
+def _default(value: Any, empty: Any) -> Any:
+    """``empty`` for a missing (null) optional field; anything else is checked as given, so
+    that ``false`` or ``0`` is refused rather than read as empty."""
+    return empty if value is None else value
+
+
 def _text(value: Any, what: str) -> str:
     if not isinstance(value, str) or not value.strip():
         _fail(f"{what} must be a non-empty text.")
@@ -193,7 +199,7 @@ def _read_fixed(person: dict, pid: str, index: dict[str, int]) -> int:
 
 def _read_preferences(person: dict, pid: str, index: dict[str, int]) -> np.ndarray:
     row = np.zeros(len(index))
-    prefs = person.get("preferences") or {}
+    prefs = _default(person.get("preferences"), {})
     if not isinstance(prefs, dict):
         _fail(f"The preferences of '{pid}' must map station ids to numbers.")
     for station, value in prefs.items():
@@ -210,7 +216,7 @@ def _read_preferences(person: dict, pid: str, index: dict[str, int]) -> np.ndarr
 
 def _read_presence(person: dict, pid: str, n_rounds: int) -> np.ndarray:
     present = np.ones(n_rounds, dtype=bool)
-    absent = person.get("absent_rounds") or []
+    absent = _default(person.get("absent_rounds"), [])
     if not isinstance(absent, list):
         _fail(f"The absent_rounds of '{pid}' must be a list of round numbers.")
     for r in absent:
@@ -224,7 +230,7 @@ def _read_presence(person: dict, pid: str, n_rounds: int) -> np.ndarray:
 
 
 def _read_known(request: dict, ids: list[str]) -> np.ndarray:
-    pairs = request.get("known_pairs") or []
+    pairs = _default(request.get("known_pairs"), [])
     if not isinstance(pairs, list):
         _fail("'known_pairs' must be a list of pairs of participant ids.")
     index = {pid: i for i, pid in enumerate(ids)}
@@ -243,7 +249,7 @@ def _read_known(request: dict, ids: list[str]) -> np.ndarray:
 
 
 def _read_weights(request: dict) -> dict[str, float]:
-    given = request.get("weights") or {}
+    given = _default(request.get("weights"), {})
     if not isinstance(given, dict):
         _fail("'weights' must map objective terms to numbers.")
     weights = dict(DEFAULT_WEIGHTS)
