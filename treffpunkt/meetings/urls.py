@@ -1,6 +1,16 @@
 """The meetings app's pages: each views module lists its own URL patterns."""
 
-from .views import after, checkin, jobs, printing, public, registration, rotation, stations
+from .views import (
+    after,
+    checkin,
+    jobs,
+    personal,
+    printing,
+    public,
+    registration,
+    rotation,
+    stations,
+)
 
 urlpatterns = [
     *public.urlpatterns,
@@ -10,5 +20,6 @@ urlpatterns = [
     *printing.urlpatterns,
     *checkin.urlpatterns,
     *registration.urlpatterns,
+    *personal.urlpatterns,
     *stations.urlpatterns,
 ]

@@ -36,7 +36,7 @@ from ..forms.after import (
 from ..jobs import start_job
 from ..models import Meeting, Station
 from ..report import meeting_report
-from .registration import personal_page
+from .personal import personal_page
 
 # Photos (organisers) ------------------------------------------------------------------------
 

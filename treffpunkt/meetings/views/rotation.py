@@ -16,7 +16,7 @@ from .. import rotation
 from ..access import get_meeting_for_organiser, get_registration_by_token
 from ..forms.rotation import ChoiceForm, MoveForm, RotationSettingsForm
 from ..models import Registration
-from .registration import personal_page
+from .personal import personal_page
 
 PLANNER_KEY = re.compile(r"'([ps]\d+)'")
 

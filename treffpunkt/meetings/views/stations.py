@@ -42,7 +42,7 @@ from ..stations import (
     wishes_open,
 )
 from ..topic_groups import TopicBoard, merge_groups, move_topics, regroup, topic_board
-from .registration import personal_page
+from .personal import personal_page
 
 # --- Topics ------------------------------------------------------------------------------
 
