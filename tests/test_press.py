@@ -267,8 +267,7 @@ def test_the_press_release_page_query_count_does_not_grow(
     client_for(client, organiser)
 
     # Session, user, meeting; quotes with consents (3) and with people (1); the people who
-    # may be quoted (2: any at all, then the choices); quotes whose consent is gone (1); the
-    # network's name.
-    with django_assert_num_queries(11):
+    # may be quoted (2: any at all, then the choices); the network's name.
+    with django_assert_num_queries(10):
         response = client.get(url(held.meeting))
     assert len(response.context["quotes"]) == items + 2

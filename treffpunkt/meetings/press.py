@@ -37,12 +37,11 @@ def quotable(meeting: Meeting) -> list[Quote]:
     return [q for q in quotes if q.person.has_consent(ConsentPurpose.QUOTES)]
 
 
-def no_longer_quotable(meeting: Meeting, text: str, *, usable: set[int]) -> list[Person]:
-    """People of the meeting's quotes outside ``usable`` (their consent to be quoted is
-    gone) whose quote or full name ``text`` still contains, e.g. a text saved before they
-    withdrew. Reads only."""
+def no_longer_quotable(text: str, stale: list[Quote]) -> list[Person]:
+    """The speakers of ``stale`` quotes (their consent to be quoted is gone) whose quote or
+    full name ``text`` still contains, e.g. a text saved before they withdrew. No queries."""
     found = []
-    for quote in meeting.quotes.select_related("person").exclude(pk__in=usable):
+    for quote in stale:
         person = quote.person
         pattern = name_pattern([person.full_name])
         named = bool(pattern and pattern.search(text))

@@ -128,6 +128,7 @@ class Placer:
         k = problem.n_stations
         self.sizes = np.zeros((problem.n_rounds, k), dtype=np.int64)
         self.visits = np.zeros((problem.n_people, k), dtype=np.int64)
+        self.load = fixed_load(problem)  # (R, K) hosts per round, asked for in every round
         for r in range(problem.n_rounds):
             placed = np.flatnonzero(assign[r] >= 0)
             np.add.at(self.sizes[r], assign[r, placed], 1)
@@ -187,9 +188,9 @@ class Placer:
         p = self.p
         if not p.no_revisit or r + 1 >= p.n_rounds:
             return np.full(p.n_stations, np.iinfo(np.int64).max)
-        seats = np.maximum(p.capacity[None, :] - fixed_load(p)[r + 1 :], 0)  # (later, K)
+        seats = np.maximum(p.capacity[None, :] - self.load[r + 1 :], 0)  # (later, K)
         elsewhere = seats.sum(axis=1, keepdims=True) - seats  # other stations' seats
-        return elsewhere.min(axis=0) + fixed_load(p)[r]
+        return elsewhere.min(axis=0) + self.load[r]
 
     def _place_forced(self, r: int, todo: list[int]) -> None:
         """Seat now the people a station can no longer take in later rounds.
@@ -203,7 +204,7 @@ class Placer:
             later += p.capacity - self.sizes[r2] - self._fixed_later(r2)
         left = p.present[r:].sum(axis=0)
         # A station whose seats its hosts fill in every round left is no station to visit.
-        open_k = ((p.capacity[None, :] - fixed_load(p)[r:]) > 0).any(axis=0)
+        open_k = ((p.capacity[None, :] - self.load[r:]) > 0).any(axis=0)
         tight = [i for i in todo if ((self.visits[i] == 0) & open_k).sum() <= left[i]]
         need = [
             [i for i in tight if self.visits[i, k] == 0] if open_k[k] else []

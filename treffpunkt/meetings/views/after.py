@@ -233,11 +233,11 @@ def press_release(request, pk: int):
     action = request.POST.get("action") if request.method == "POST" else None
     text = meeting.press_release or press.draft_press_release(meeting)
     quotes = _quotes_with_consent(meeting)
-    usable = {quote.pk for quote, ok in quotes if ok}
+    stale = [quote for quote, usable in quotes if not usable]
     text_form = PressReleaseForm(request.POST if action == "save" else None, initial={"text": text})
     quote_form = QuoteForm(request.POST if action == "quote" else None, meeting=meeting)
     if action == "save" and text_form.is_valid():
-        _refuse_withdrawn(text_form, meeting, usable)
+        _refuse_withdrawn(text_form, stale)
     if action == "save" and text_form.is_valid():
         press.save_press_release(meeting=meeting, text=text_form.cleaned_data["text"])
         messages.success(request, _("The press release is saved."))
@@ -252,13 +252,13 @@ def press_release(request, pk: int):
         "quote_form": quote_form,
         "quotes": quotes,
         "saved": bool(meeting.press_release),
-        "withdrawn": press.no_longer_quotable(meeting, text, usable=usable),
+        "withdrawn": press.no_longer_quotable(text, stale),
     }
     return render(request, "meetings/after/press_release.html", context)
 
 
-def _refuse_withdrawn(form: PressReleaseForm, meeting: Meeting, usable: set[int]) -> None:
-    people = press.no_longer_quotable(meeting, form.cleaned_data["text"], usable=usable)
+def _refuse_withdrawn(form: PressReleaseForm, stale: list) -> None:
+    people = press.no_longer_quotable(form.cleaned_data["text"], stale)
     if people:
         names = ", ".join(p.full_name for p in people)
         form.add_error(
