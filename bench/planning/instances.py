@@ -95,6 +95,13 @@ INSTANCES = [
     ("17 / 4x7 / 3 stations, small and roomy", small_roomy, None),
     ("60 / 4x15 / 4 stations, one late", lambda: late_arrival(60, 4, 15, 4), None),
     ("120 / 6x20 / 4 stations", lambda: uniform(120, 6, 20, 4, "stations"), None),
+    # Everyone visits every station, at a station count without a difference matrix.
+    ("36 / 6x6 / 6 stations, everyone everywhere", lambda: uniform(36, 6, 6, 6, "stations"), None),
+    (
+        "60 / 10x6 / 10 stations, everyone everywhere",
+        lambda: uniform(60, 10, 6, 10, "stations"),
+        None,
+    ),
     ("600 / 12x50 / 5 stations, known", lambda: with_history(600, 12, 50, 5, "stations"), None),
     ("2000 / 250x8 / 6 tables", lambda: uniform(2000, 250, 8, 6, "tables"), None),
     ("2000 / 12x167 / 6 stations", lambda: uniform(2000, 12, 167, 6, "stations"), None),

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .chains import chain_search, wants_chains
 from .feasibility import check_feasible
 from .frozen import rule_violations
 from .greedy import greedy_plan
@@ -78,14 +79,26 @@ def solve(problem: Problem, bound: int) -> tuple[np.ndarray, str]:
     _, _, best, name = max(scored, key=lambda item: item[:2])
     if is_perfect(problem, best, bound):
         return best, name
-    polished = improve(
-        problem, best, seed=problem.seed, steps=search_steps(problem), deadline=deadline
-    )
-    if name == "greedy" and problem.n_people <= RESTART_PEOPLE:
-        polished = _restarts(problem, polished, deadline)
+    polished = _polish(problem, best, name, deadline)
     if plan_score(problem, polished) > plan_score(problem, best):
         return polished, f"{name} + local search"
     return best, name
+
+
+def _polish(problem: Problem, plan: np.ndarray, name: str, deadline: float) -> np.ndarray:
+    """Local search from the best candidate: chain swaps where rounds come close to the
+    station count (there single-round swaps mostly revisit a station), else single-round
+    moves, with more starts for small meetings without a construction."""
+    steps = search_steps(problem)
+    if wants_chains(problem):
+        plan = chain_search(problem, plan, seed=problem.seed, deadline=deadline)
+        if problem.has_free_seats:  # only single-round moves fill free seats
+            plan = improve(problem, plan, seed=problem.seed, steps=steps, deadline=deadline)
+        return plan
+    plan = improve(problem, plan, seed=problem.seed, steps=steps, deadline=deadline)
+    if name == "greedy" and problem.n_people <= RESTART_PEOPLE:
+        plan = _restarts(problem, plan, deadline)
+    return plan
 
 
 def _restarts(problem: Problem, plan: np.ndarray, deadline: float) -> np.ndarray:

@@ -75,6 +75,12 @@ class Problem:
         """Stations mode forbids a second visit to a station while rounds <= stations."""
         return self.mode == "stations" and self.n_rounds <= self.n_stations
 
+    @property
+    def has_free_seats(self) -> bool:
+        """Some open round has more seats than people present."""
+        open_present = self.present[self.n_frozen :].sum(axis=1)
+        return bool((open_present < self.capacity.sum()).any())
+
     @cached_property
     def colleague(self) -> np.ndarray:
         """(N, N) bool: same organisation (never a new contact, best kept apart)."""

@@ -1,0 +1,213 @@
+"""Annealing by chain swaps, for stations mode when rounds come close to the station count.
+
+When everybody visits (nearly) every station, two people can rarely swap places in one round:
+one of them has been, or will be, at the other's station. They can exchange stations in a
+*chain* of rounds instead (see :func:`chain_rounds`), which keeps every hard rule: group sizes
+stay, nobody revisits a station. Such plans need many moves (tens of thousands), so this
+search is plain Python on lists, about 20 microseconds a move, where a numpy call per move
+would cost more than the move itself. It scores the whole objective except `min_size`, which
+swaps cannot change. The budget is counted in moves, so the plan is the same on every machine.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections import Counter
+
+import numpy as np
+
+from .request import Problem
+
+# A move costs about (rounds in its chain) x (group size) steps of Python; the budget keeps
+# the search near half a second (36 people at 6 stations for 6 rounds: 12,000 moves).
+MOVE_WORK = 432_000
+MAX_MOVES = 20_000
+CHAIN_PEOPLE = 400  # the per-pair lists cost more than the search brings beyond
+CHAIN_STATIONS = 4  # with fewer the exact code-count model fixes the shape of the plan
+
+
+def chain_rounds(route_a: list[int], route_b: list[int], start: int, frozen: int) -> list[int]:
+    """The rounds, from ``start`` on, in which a and b must exchange stations so that neither
+    visits a station twice; empty where a held round or an absence is in the way.
+
+    When a takes b's station k in one round, the round where a is at k already must be
+    exchanged too (and the same for b), and so on until the set of rounds is closed.
+    """
+    rounds, todo = {start}, [start]
+    while todo:
+        t = todo.pop()
+        for mine, theirs in ((route_a, route_b), (route_b, route_a)):
+            station = theirs[t]
+            if station < 0:
+                return []
+            for u, here in enumerate(mine):
+                if here == station and u not in rounds:
+                    if u < frozen:
+                        return []
+                    rounds.add(u)
+                    todo.append(u)
+    return [t for t in sorted(rounds) if route_a[t] != route_b[t]]
+
+
+class ChainAnnealer:
+    """A plan under chain-swap annealing; ``best`` is the best assignment seen."""
+
+    def __init__(self, problem: Problem, assign: np.ndarray, seed: int):
+        p = self.p = problem
+        self.rng = random.Random(seed)
+        self.routes = assign.T.tolist()  # routes[i][r]: station of i in round r, -1 absent
+        self.groups = [[set() for _ in range(p.n_stations)] for _ in range(p.n_rounds)]
+        for i, route in enumerate(self.routes):
+            for r, k in enumerate(route):
+                if k >= 0:
+                    self.groups[r][k].add(i)
+        from .metrics import meet_counts
+
+        self.met = meet_counts(assign).tolist()
+        self.val = p.valuable.tolist()
+        self.col = p.colleague.tolist()
+        self.cat = p.cat.tolist()
+        self.pref = p.pref.tolist()
+        ncat = max(len(p.categories), 1)
+        self.count = [
+            [[0] * ncat for _ in range(p.n_stations)] for _ in range(p.n_rounds)
+        ]  # category counts per group
+        for i, route in enumerate(self.routes):
+            if self.cat[i] >= 0:
+                for r, k in enumerate(route):
+                    if k >= 0:
+                        self.count[r][k][self.cat[i]] += 1
+        w = p.weights
+        self.w_new, self.w_col = w["new_pairs"], w["colleagues"]
+        self.w_cat, self.w_pref = w["categories"], w["preferences"]
+        self.open_rounds = list(range(p.n_frozen, p.n_rounds))
+        self.movers = [
+            [i for i in range(p.n_people) if p.fixed[i] < 0 and p.present[r, i]]
+            for r in range(p.n_rounds)
+        ]
+        self.best = assign.copy()
+        self.gain = self.best_gain = 0.0
+
+    def score(self, a: int, b: int, rounds: list[int]) -> float:
+        """Exact change of the objective when a and b exchange stations in ``rounds``."""
+        routes, groups = self.routes, self.groups
+        joined: Counter[int] = Counter()  # how often a joins u afterwards (and b leaves u)
+        left: Counter[int] = Counter()
+        pref = 0.0
+        gaps = 0
+        ca, cb = self.cat[a], self.cat[b]
+        pref_a, pref_b = self.pref[a], self.pref[b]
+        for t in rounds:
+            ka, kb = routes[a][t], routes[b][t]
+            left.update(groups[t][ka])
+            joined.update(groups[t][kb])
+            pref += pref_a[kb] - pref_a[ka] + pref_b[ka] - pref_b[kb]
+            if ca != cb:
+                gaps += self._gap_change(self.count[t][ka], ca, cb)
+                gaps += self._gap_change(self.count[t][kb], cb, ca)
+        joined.subtract(left)
+        joined[a] = joined[b] = 0
+        met_a, met_b = self.met[a], self.met[b]
+        val_a, val_b = self.val[a], self.val[b]
+        col_a, col_b = self.col[a], self.col[b]
+        new = colleagues = 0
+        for u, d in joined.items():
+            if d:
+                if val_a[u]:
+                    new += (met_a[u] + d > 0) - (met_a[u] > 0)
+                if val_b[u]:
+                    new += (met_b[u] - d > 0) - (met_b[u] > 0)
+                colleagues += d * (col_a[u] - col_b[u])
+        return self.w_new * new - self.w_col * colleagues - self.w_cat * gaps + self.w_pref * pref
+
+    @staticmethod
+    def _gap_change(counts: list[int], leaving: int, joining: int) -> int:
+        """Change in a group's category gaps when one of ``leaving`` goes, one of ``joining``
+        comes (both still in the round, so only this group's presence changes)."""
+        change = 0
+        if leaving >= 0 and counts[leaving] == 1:
+            change += 1
+        if joining >= 0 and counts[joining] == 0:
+            change -= 1
+        return change
+
+    def exchange(self, a: int, b: int, rounds: list[int]) -> None:
+        routes, groups, met = self.routes, self.groups, self.met
+        ca, cb = self.cat[a], self.cat[b]
+        for t in rounds:
+            ka, kb = routes[a][t], routes[b][t]
+            group_a, group_b = groups[t][ka], groups[t][kb]
+            group_a.discard(a)
+            group_b.discard(b)
+            for u in group_a:
+                met[a][u] -= 1
+                met[u][a] -= 1
+                met[b][u] += 1
+                met[u][b] += 1
+            for u in group_b:
+                met[b][u] -= 1
+                met[u][b] -= 1
+                met[a][u] += 1
+                met[u][a] += 1
+            group_a.add(b)
+            group_b.add(a)
+            routes[a][t], routes[b][t] = kb, ka
+            if ca >= 0:
+                self.count[t][ka][ca] -= 1
+                self.count[t][kb][ca] += 1
+            if cb >= 0:
+                self.count[t][kb][cb] -= 1
+                self.count[t][ka][cb] += 1
+
+    def run(self, moves: int, deadline: float, start_temp: float) -> None:
+        rng, routes = self.rng, self.routes
+        frozen = self.p.n_frozen
+        for step in range(moves):
+            if step % 512 == 0 and time.perf_counter() > deadline:
+                return
+            t = self.open_rounds[rng.randrange(len(self.open_rounds))]
+            movers = self.movers[t]
+            if len(movers) < 2:
+                continue
+            a, b = movers[rng.randrange(len(movers))], movers[rng.randrange(len(movers))]
+            if routes[a][t] == routes[b][t]:
+                continue
+            rounds = chain_rounds(routes[a], routes[b], t, frozen)
+            if not rounds:
+                continue
+            delta = self.score(a, b, rounds)
+            temperature = start_temp * (1 - step / moves)
+            if delta < 0 and (temperature <= 0 or rng.random() >= math.exp(delta / temperature)):
+                continue
+            self.exchange(a, b, rounds)
+            self.gain += delta
+            if self.gain > self.best_gain + 1e-9:
+                self.best_gain = self.gain
+                self.best = np.array(routes, dtype=np.int64).T.copy()
+
+
+def wants_chains(problem: Problem) -> bool:
+    """Stations mode with rounds close to the station count (single-round swaps would mostly
+    revisit a station), and few enough people for per-pair lists."""
+    open_rounds = problem.n_rounds - problem.n_frozen
+    return (
+        problem.no_revisit
+        and open_rounds >= 2
+        and problem.n_stations >= CHAIN_STATIONS
+        and problem.n_rounds >= problem.n_stations - 2
+        and problem.n_people <= CHAIN_PEOPLE
+    )
+
+
+def chain_search(problem: Problem, assign: np.ndarray, *, seed: int, deadline: float) -> np.ndarray:
+    """Best plan found by chain-swap annealing from ``assign`` (never worse than it)."""
+    open_rounds = problem.n_rounds - problem.n_frozen
+    group = max(problem.present[problem.n_frozen :].sum(axis=1).mean() / problem.n_stations, 1)
+    moves = int(min(MOVE_WORK / (open_rounds * group), MAX_MOVES) * problem.effort)
+    if moves <= 0 or open_rounds < 2:
+        return assign
+    search = ChainAnnealer(problem, assign, seed)
+    search.run(moves, deadline, start_temp=1.0 * problem.weights["new_pairs"])
+    return search.best
