@@ -54,6 +54,22 @@ INVALID = {
         lambda r: r["participants"].extend({"id": f"q{i}"} for i in range(2)),
         "Round 0 has 7 participants present but the stations hold only 6",
     ),
+    "a misspelt participant field": (
+        lambda r: r["participants"][0].update(absent_round=[1]),
+        "Unknown field 'absent_round' for participant 'p0' (did you mean 'absent_rounds'?)",
+    ),
+    "a misspelt station field": (
+        lambda r: r["stations"][0].update(capacty=3),
+        "Unknown field 'capacty' in station 'ki' (did you mean 'capacity'?)",
+    ),
+    "a misspelt request field": (
+        lambda r: r.update(know_pairs=[]),
+        "Unknown field 'know_pairs' in the request (did you mean 'known_pairs'?)",
+    ),
+    "more participants than the planner takes": (
+        lambda r: r["participants"].extend({"id": f"q{i}"} for i in range(10_000)),
+        "The request has 10,005 participants; the planner takes at most 10,000",
+    ),
     "rounds out of range": (lambda r: r.update(rounds=0), "'rounds' must be a whole number"),
     "absent round out of range": (
         lambda r: r["participants"][0].update(absent_rounds=[2]),

@@ -8,6 +8,7 @@ request (capacities against the people present, the stations-mode visiting rule)
 
 from __future__ import annotations
 
+import difflib
 import math
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -29,7 +30,13 @@ TOP_LEVEL_KEYS = {
     "rounds", "mode", "stations", "participants", "known_pairs", "time_limit_s", "seed",
     "weights", "frozen_rounds", "effort",
 }  # fmt: skip
+STATION_KEYS = {"id", "name", "capacity", "min_size"}
+PARTICIPANT_KEYS = {
+    "id", "name", "organisation", "category", "preferences", "fixed_station", "absent_rounds",
+}  # fmt: skip
 MAX_ROUNDS = 100
+# Memory grows with the square of the people (pair tables): 10,000 need about 2 GB.
+MAX_PARTICIPANTS = 10_000
 MAX_NUMBER = 1e6  # weights, preferences, seconds, effort
 MAX_CAPACITY = 10**6  # seats per station; more than anyone needs, small enough to count with
 DEFAULT_TIME_LIMIT_S = 10.0
@@ -131,6 +138,15 @@ def _optional_text(item: dict, key: str, what: str) -> str | None:
     return None if value is None else _text(value, what)
 
 
+def _refuse_unknown(item: dict, allowed: set[str], where: str) -> None:
+    """A typo such as ``absent_round`` would otherwise be silently ignored."""
+    unknown = sorted(str(key) for key in set(item) - allowed)
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], sorted(allowed), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        _fail(f"Unknown field '{unknown[0]}' {where}{hint}; see docs/planning.md.")
+
+
 def _read_rounds(request: dict) -> int:
     rounds = request.get("rounds")
     if not _is_int(rounds) or not 1 <= rounds <= MAX_ROUNDS:
@@ -147,6 +163,7 @@ def _read_stations(request: dict) -> tuple[list[str], np.ndarray, np.ndarray]:
         if not isinstance(station, dict):
             _fail(f"Station number {n + 1} must be an object with an id and a capacity.")
         sid = _text(station.get("id"), f"The id of station number {n + 1}")
+        _refuse_unknown(station, STATION_KEYS, f"in station '{sid}'")
         if sid in ids:
             _fail(f"Station id '{sid}' appears twice; give every station its own id.")
         cap, low = station.get("capacity"), station.get("min_size", 0)
@@ -164,6 +181,11 @@ def _read_people(request: dict, station_ids: list[str], n_rounds: int) -> dict[s
     people = request.get("participants")
     if not isinstance(people, list) or not people:
         _fail("'participants' must be a non-empty list of participants.")
+    if len(people) > MAX_PARTICIPANTS:
+        _fail(
+            f"The request has {len(people):,} participants; the planner takes at most "
+            f"{MAX_PARTICIPANTS:,} (split the meeting into parallel sessions)."
+        )
     index = {sid: k for k, sid in enumerate(station_ids)}
     ids: list[str] = []
     orgs: dict[str, int] = {}
@@ -176,6 +198,7 @@ def _read_people(request: dict, station_ids: list[str], n_rounds: int) -> dict[s
         if not isinstance(person, dict):
             _fail(f"Participant number {i + 1} must be an object with an id.")
         pid = _text(person.get("id"), f"The id of participant number {i + 1}")
+        _refuse_unknown(person, PARTICIPANT_KEYS, f"for participant '{pid}'")
         if pid in ids:
             _fail(f"Participant id '{pid}' appears twice; give every participant their own id.")
         ids.append(pid)
@@ -287,9 +310,7 @@ def parse_request(request: Any) -> Problem:
 
     if not isinstance(request, dict):
         _fail("The request must be a JSON object.")
-    unknown = sorted(set(request) - TOP_LEVEL_KEYS)
-    if unknown:
-        _fail(f"Unknown field '{unknown[0]}' in the request; see docs/planning.md.")
+    _refuse_unknown(request, TOP_LEVEL_KEYS, "in the request")
     n_rounds = _read_rounds(request)
     mode = request.get("mode", "stations")
     if mode not in MODES:
