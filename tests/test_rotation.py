@@ -1,13 +1,16 @@
 """Step 3: the rotation plan from the planner, with history, by hand, at the door, by choice."""
 
+import json
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from treffpunkt.meetings import rotation
+from treffpunkt import planning
+from treffpunkt.meetings import planner_texts, rotation
 from treffpunkt.meetings.models import Assignment, Encounter, Meeting, Registration, Station
 from treffpunkt.meetings.services import record_held_round
 from treffpunkt.network.models import Organisation, Person
@@ -122,6 +125,28 @@ def test_capacities_too_small_give_a_clear_message_and_change_nothing(network):
         "Kapazitäten der Stationen oder legen Sie eine Station an. Es wurde nichts geändert."
     )
     assert Assignment.objects.filter(meeting=meeting).count() == 0
+
+
+def test_the_planners_refusal_is_worded_in_german_with_the_stations_name(network):
+    meeting = make_meeting(network[:22])
+    Station.objects.filter(meeting=meeting, title="Station 3").update(capacity=4)
+
+    with pytest.raises(rotation.RotationError) as error:
+        rotation.create_plan(meeting=meeting)
+
+    assert str(error.value) == (
+        "22 Personen müssen Station 3 einmal besuchen, aber über alle Runden hat sie nur Platz "
+        "für 12 von ihnen: Erhöhen Sie ihre Kapazität."
+    )
+    assert Assignment.objects.filter(meeting=meeting).count() == 0
+
+
+def test_every_broken_rule_the_planner_reports_has_words_on_the_plan_page():
+    schema = json.loads(
+        (Path(planning.__file__).parent / "schema" / "plan.schema.json").read_text()
+    )
+    details = schema["properties"]["metrics"]["properties"]["violation_details"]
+    assert set(details["items"]["properties"]["rule"]["enum"]) == set(planner_texts.VIOLATIONS)
 
 
 def test_a_plan_for_nobody_is_refused_with_a_clear_message(network):
@@ -268,8 +293,8 @@ def test_the_plan_page_names_the_people_and_stations_of_a_broken_rule(client, or
 
     response = client_for(client, organiser).get(reverse("plan", args=[meeting.pk]))
 
-    assert response.context["violations"] == [f"'P00 Teil00' visits station '{first.title}' twice."]
-    assert f"'p{network[0].pk}'" not in response.content.decode()
+    assert response.context["violations"] == [f"P00 Teil00 besucht {first.title} zweimal."]
+    assert f"p{network[0].pk}" not in response.content.decode()
 
 
 def test_the_plan_page_names_a_person_with_a_seat_but_no_station(client, organiser, network):
@@ -279,8 +304,9 @@ def test_the_plan_page_names_a_person_with_a_seat_but_no_station(client, organis
 
     response = client_for(client, organiser).get(reverse("plan", args=[meeting.pk]))
 
+    # Rounds counted from 1, as everywhere on the pages (the planner counts from 0).
     assert response.context["violations"] == [
-        f"Round {r}: 'P12 Teil12' is present but has no station." for r in range(3)
+        f"Runde {r}: P12 Teil12 ist da, hat aber keine Station." for r in (1, 2, 3)
     ]
 
 

@@ -65,7 +65,20 @@ def test_evaluate_reports_a_hand_move_over_capacity():
     rounds[0]["a"].append(rounds[0]["b"].pop())
     metrics = evaluate(request, rounds)
     assert "Round 0: station 'a' has 6 people but room for 5." in metrics["violations"]
+    assert {"rule": "over_capacity", "round": 0, "station": "a", "size": 6, "capacity": 5} in (
+        metrics["violation_details"]
+    )
     assert metrics["new_pairs"] == recount(request, rounds)["new_pairs"]
+
+
+def test_a_refusal_names_its_rule_for_callers_that_word_it_themselves():
+    request = small_request(stations=[{"id": s, "capacity": 2} for s in ("a", "b", "c")])
+    with pytest.raises(PlanningError) as refused:
+        plan(request)
+    assert (refused.value.rule, refused.value.details) == (
+        "round_over_capacity",
+        {"round": 0, "present": len(request["participants"]), "seats": 6},
+    )
 
 
 def test_evaluate_rejects_an_unknown_person():

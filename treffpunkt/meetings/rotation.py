@@ -173,11 +173,20 @@ def _check_seats(registrations: list, stations: list, *, at_the_door: bool) -> N
         )
 
 
-def _plan_with(request: dict) -> dict:
+def _refusal(error: planning.PlanningError, meeting: Meeting) -> RotationError:
+    """The planner's refusal in the organiser's language and names."""
+    from . import planner_texts  # it words the keys this module makes
+
+    people = planner_texts.people_named_in([error.details])
+    names = planner_texts.key_names(meeting.stations.all(), people)
+    return RotationError(planner_texts.refusal_text(error, names))
+
+
+def _plan_with(request: dict, meeting: Meeting) -> dict:
     try:
         return planning.plan(request)
     except planning.PlanningError as error:
-        raise RotationError(str(error)) from None
+        raise _refusal(error, meeting) from None
 
 
 @transaction.atomic
@@ -190,7 +199,7 @@ def create_plan(*, meeting: Meeting) -> Plan:
     Raises RotationError (nothing changed) when the planner rejects the request.
     """
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    result = _plan_with(planning_request(meeting))
+    result = _plan_with(planning_request(meeting), meeting)
     _save_rounds(meeting, result["rounds"], first_round=meeting.rounds_held)
     return Plan(rounds=result["rounds"], metrics=result["metrics"])
 
@@ -202,7 +211,7 @@ def replan_remaining(*, meeting: Meeting) -> Plan:
     Side effects: replaces the Assignment rows of the rounds not yet held.
     """
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    result = _plan_with(planning_request(meeting, present_only=True, time_limit_s=3.0))
+    result = _plan_with(planning_request(meeting, present_only=True, time_limit_s=3.0), meeting)
     _save_rounds(meeting, result["rounds"], first_round=meeting.rounds_held)
     return Plan(rounds=result["rounds"], metrics=result["metrics"])
 
@@ -247,7 +256,7 @@ def current_plan(meeting: Meeting) -> Plan | None:
     try:
         metrics = planning.evaluate(request, rounds)
     except planning.PlanningError as error:
-        raise RotationError(str(error)) from None
+        raise _refusal(error, meeting) from None
     return Plan(rounds=rounds, metrics=metrics)
 
 

@@ -38,7 +38,8 @@ def plan(request: dict) -> dict:
 def evaluate(request: dict, rounds: Any) -> dict:
     """Metrics of ``rounds`` (the plan's format) for ``request``, plus broken hard rules.
 
-    ``violations`` lists one line per broken hard rule (empty when the plan keeps them all).
+    ``violations`` lists one line per broken hard rule (empty when the plan keeps them all),
+    ``violation_details`` the same as data: ``{"rule", "round"?, "person"?, "station"?, ...}``.
     """
     from .bounds import upper_bound
     from .frozen import read_rounds, rule_violations
@@ -52,7 +53,9 @@ def evaluate(request: dict, rounds: Any) -> dict:
             f"The plan has {assign.shape[0]} rounds but the request has {problem.n_rounds}."
         )
     metrics = _metrics(problem, assign, upper_bound(problem, staffed=True))
-    metrics["violations"] = rule_violations(problem, assign)
+    broken = rule_violations(problem, assign)
+    metrics["violations"] = [v.line for v in broken]
+    metrics["violation_details"] = [v.as_dict() for v in broken]
     metrics["runtime_s"] = round(time.perf_counter() - start, 4)
     return metrics
 

@@ -82,13 +82,22 @@ def check_feasible(problem: Problem) -> None:
             k = over[0]
             raise PlanningError(
                 f"Station '{sids[k]}' has {load[r, k]} fixed participants in round {r} but room "
-                f"for {problem.capacity[k]}; raise its capacity or fix fewer people there."
+                f"for {problem.capacity[k]}; raise its capacity or fix fewer people there.",
+                rule="fixed_over_capacity",
+                station=sids[k],
+                round=r,
+                fixed=int(load[r, k]),
+                capacity=int(problem.capacity[k]),
             )
         count = int(problem.present[r].sum())
         if count > problem.capacity.sum():
             raise PlanningError(
                 f"Round {r} has {count} participants present but the stations hold only "
-                f"{problem.capacity.sum()}; raise capacities or add a station."
+                f"{problem.capacity.sum()}; raise capacities or add a station.",
+                rule="round_over_capacity",
+                round=r,
+                present=count,
+                seats=int(problem.capacity.sum()),
             )
     if problem.no_revisit:
         _check_visits(problem, load)
@@ -104,7 +113,10 @@ def _check_visits(problem: Problem, load: np.ndarray) -> None:
         raise PlanningError(
             f"Some participants attend {rounds_present.max()} rounds but only {usable.sum()} "
             "stations have room for them, and nobody may visit a station twice; add a station "
-            "or plan fewer rounds."
+            "or plan fewer rounds.",
+            rule="too_few_stations",
+            rounds=int(rounds_present.max()),
+            stations=int(usable.sum()),
         )
     must = int((rounds_present == usable.sum()).sum())
     for k in np.flatnonzero(usable):
@@ -112,7 +124,11 @@ def _check_visits(problem: Problem, load: np.ndarray) -> None:
         if must > room:
             raise PlanningError(
                 f"{must} participants must visit station '{problem.station_ids[k]}' once, but "
-                f"over all rounds it has room for only {room} of them; raise its capacity."
+                f"over all rounds it has room for only {room} of them; raise its capacity.",
+                rule="station_too_small",
+                station=problem.station_ids[k],
+                must=int(must),
+                room=int(room),
             )
 
 
@@ -176,7 +192,9 @@ class Placer:
             elif not self._augment(r, i):
                 raise PlanningError(
                     f"Round {r} cannot seat everyone without a second visit to a station; "
-                    "raise capacities or add a station."
+                    "raise capacities or add a station.",
+                    rule="round_unseatable",
+                    round=r,
                 )
 
     def _room_elsewhere_later(self, r: int) -> np.ndarray:

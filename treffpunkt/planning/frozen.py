@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import PlanningError
+from .errors import PlanningError, Violation
 
 if TYPE_CHECKING:
     from .request import Problem
@@ -46,42 +46,57 @@ def read_rounds(rounds: Any, problem: Problem, what: str) -> np.ndarray:
     return out
 
 
-def rule_violations(problem: Problem, assign: np.ndarray) -> list[str]:
-    """One line per broken hard rule in the first ``len(assign)`` rounds (empty = all kept)."""
-    lines: list[str] = []
+def rule_violations(problem: Problem, assign: np.ndarray) -> list[Violation]:
+    """Every broken hard rule in the first ``len(assign)`` rounds (empty = all kept)."""
+    found: list[Violation] = []
     for r in range(assign.shape[0]):
-        lines += _round_violations(problem, assign[r], r)
+        found += _round_violations(problem, assign[r], r)
     if problem.no_revisit:
-        lines += _revisits(problem, assign)
-    return lines
+        found += _revisits(problem, assign)
+    return found
 
 
-def _round_violations(problem: Problem, row: np.ndarray, r: int) -> list[str]:
+def _round_violations(problem: Problem, row: np.ndarray, r: int) -> list[Violation]:
     ids, sids, present = problem.person_ids, problem.station_ids, problem.present[r]
-    lines = [f"Round {r}: '{ids[i]}' is present but has no station." for i in
-             np.flatnonzero(present & (row < 0))]  # fmt: skip
-    lines += [f"Round {r}: '{ids[i]}' is absent but has a station." for i in
-              np.flatnonzero(~present & (row >= 0))]  # fmt: skip
+    found = [
+        Violation("no_station", f"Round {r}: '{ids[i]}' is present but has no station.",
+                  {"round": r, "person": ids[i]})
+        for i in np.flatnonzero(present & (row < 0))
+    ]  # fmt: skip
+    found += [
+        Violation("absent_with_station", f"Round {r}: '{ids[i]}' is absent but has a station.",
+                  {"round": r, "person": ids[i]})
+        for i in np.flatnonzero(~present & (row >= 0))
+    ]  # fmt: skip
     sizes = np.bincount(row[row >= 0], minlength=problem.n_stations)
-    over = np.flatnonzero(sizes > problem.capacity)
-    lines += [f"Round {r}: station '{sids[k]}' has {sizes[k]} people but room for "
-              f"{problem.capacity[k]}." for k in over]  # fmt: skip
+    found += [
+        Violation("over_capacity", f"Round {r}: station '{sids[k]}' has {sizes[k]} people but "
+                  f"room for {problem.capacity[k]}.", {"round": r, "station": sids[k],
+                  "size": int(sizes[k]), "capacity": int(problem.capacity[k])})
+        for k in np.flatnonzero(sizes > problem.capacity)
+    ]  # fmt: skip
     moved = present & (problem.fixed >= 0) & (row != problem.fixed)
-    lines += [f"Round {r}: '{ids[i]}' must stay at station '{sids[problem.fixed[i]]}'."
-              for i in np.flatnonzero(moved)]  # fmt: skip
-    return lines
+    found += [
+        Violation("fixed_moved", f"Round {r}: '{ids[i]}' must stay at station "
+                  f"'{sids[problem.fixed[i]]}'.", {"round": r, "person": ids[i],
+                  "station": sids[problem.fixed[i]]})
+        for i in np.flatnonzero(moved)
+    ]  # fmt: skip
+    return found
 
 
-def _revisits(problem: Problem, assign: np.ndarray) -> list[str]:
-    lines = []
+def _revisits(problem: Problem, assign: np.ndarray) -> list[Violation]:
+    found = []
     for i in np.flatnonzero(problem.fixed < 0):
         row = assign[:, i]
         visited = row[row >= 0]
         for k in np.flatnonzero(np.bincount(visited, minlength=problem.n_stations) > 1):
-            lines.append(
-                f"'{problem.person_ids[i]}' visits station '{problem.station_ids[k]}' twice."
-            )
-    return lines
+            pid, sid = problem.person_ids[i], problem.station_ids[k]
+            found.append(
+                Violation("revisit", f"'{pid}' visits station '{sid}' twice.",
+                          {"person": pid, "station": sid})
+            )  # fmt: skip
+    return found
 
 
 def read_frozen(rounds: Any, problem: Problem) -> np.ndarray:
@@ -89,7 +104,12 @@ def read_frozen(rounds: Any, problem: Problem) -> np.ndarray:
     if rounds is None:
         return np.zeros((0, problem.n_people), dtype=np.int64)
     frozen = read_rounds(rounds, problem, "frozen_rounds")
-    lines = rule_violations(problem, frozen)
-    if lines:
-        raise PlanningError(f"The frozen rounds break a hard rule: {lines[0]}")
+    broken = rule_violations(problem, frozen)
+    if broken:
+        raise PlanningError(
+            f"The frozen rounds break a hard rule: {broken[0].line}",
+            rule="frozen_rounds_broken",
+            violated=broken[0].rule,
+            **broken[0].details,
+        )
     return frozen

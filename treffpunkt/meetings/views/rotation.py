@@ -1,7 +1,5 @@
 """Step 3 of the meeting path: the rotation plan, by planner or by the participants' choice."""
 
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseNotAllowed
@@ -12,13 +10,11 @@ from django.views.decorators.http import require_POST
 
 from treffpunkt.network.models import OrganisationKind, Person
 
-from .. import rotation
+from .. import planner_texts, rotation
 from ..access import get_meeting_for_organiser, get_registration_by_token
 from ..forms.rotation import ChoiceForm, MoveForm, RotationSettingsForm
 from ..models import Registration
 from .personal import personal_page
-
-PLANNER_KEY = re.compile(r"'([ps]\d+)'")
 
 
 @login_required
@@ -39,7 +35,7 @@ def plan_page(request, pk: int):
         "plan": plan,
         "table": _plan_table(plan, stations, people) if plan else [],
         "new_contacts": _new_contacts(plan, people) if plan else [],
-        "violations": _named(plan.metrics["violations"], people, stations) if plan else [],
+        "violations": _violations(plan, people, stations) if plan else [],
         "move_form": MoveForm(
             people=sorted(people.values(), key=lambda p: (p.last_name, p.first_name)),
             stations=stations,
@@ -81,16 +77,13 @@ def _plan_table(plan, stations, people) -> list[dict]:
     return table
 
 
-def _named(lines: list[str], people: dict[int, Person], stations) -> list[str]:
-    """The planner's lines name people and stations by their keys ('p12', 's3'): put in
-    the names the organiser knows."""
-    keys = set(PLANNER_KEY.findall(" ".join(lines)))
-    unplanned = {rotation.key_id(k) for k in keys if k[0] == "p"} - people.keys()
-    if unplanned:  # e.g. someone with a seat but no station: not among the plan's people
-        people = {**people, **Person.objects.in_bulk(unplanned)}
-    names = {rotation.person_key(pk): person.full_name for pk, person in people.items()}
-    names |= {rotation.station_key(station.pk): station.title for station in stations}
-    return [PLANNER_KEY.sub(lambda m: f"'{names.get(m[1], m[1])}'", line) for line in lines]
+def _violations(plan, people: dict[int, Person], stations) -> list[str]:
+    """The plan's broken rules in the organiser's language, with the names they know."""
+    details = plan.metrics["violation_details"]
+    unplanned = [p for p in planner_texts.people_named_in(details) if p.pk not in people]
+    # e.g. someone with a seat but no station: not among the plan's people
+    names = planner_texts.key_names(stations, [*people.values(), *unplanned])
+    return [planner_texts.violation_text(detail, names) for detail in details]
 
 
 def _new_contacts(plan, people) -> list[tuple[Person, int]]:
