@@ -1,15 +1,20 @@
-"""Chain swaps: when everybody visits (nearly) every station, people exchange stations over a
-closed set of rounds; the search keeps every hard rule and scores every move exactly."""
+"""Everybody at (nearly) every station: chain swaps (people exchange stations over a closed
+set of rounds; every hard rule kept, every move scored exactly), the folded cluster design
+for K + 1 a prime power, and the shifted rotation where greedy seating gets stuck."""
 
+from collections import Counter
+
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from treffpunkt.planning import PlanningError, plan
 from treffpunkt.planning.chains import ChainAnnealer, chain_rounds
+from treffpunkt.planning.clusters import folded_schedule
 from treffpunkt.planning.feasibility import check_feasible
 from treffpunkt.planning.frozen import rule_violations
-from treffpunkt.planning.greedy import greedy_plan
+from treffpunkt.planning.greedy import greedy_plan, shifted_plan
 from treffpunkt.planning.metrics import plan_score
 from treffpunkt.planning.request import parse_request
 
@@ -95,3 +100,58 @@ def test_everyone_at_every_one_of_six_stations_meets_far_more_people():
     result = plan(request)
     assert rule_breaks(request, result["rounds"]) == []
     assert result["metrics"]["new_pairs"] >= 430
+
+
+@pytest.mark.parametrize("k", [6, 10, 12])
+def test_the_folded_design_sends_everyone_everywhere_once_and_fills_stations_evenly(k):
+    schedule = folded_schedule(k, k)
+    clusters = schedule.shape[1]
+    assert clusters == k * (k + 1)
+    assert all(len(set(schedule[:, c])) == k for c in range(clusters))  # no revisit
+    for r in range(k):
+        assert Counter(schedule[r].tolist()) == dict.fromkeys(range(k), k + 1)
+    meetings = (schedule[:, :, None] == schedule[:, None, :]).sum(axis=0)
+    np.fill_diagonal(meetings, 0)
+    assert meetings.max() <= 3
+
+
+def test_no_folded_design_where_one_more_station_is_not_a_prime_power():
+    assert folded_schedule(13, 4) is None
+
+
+def test_everyone_everywhere_at_ten_stations_takes_the_folded_design():
+    request = {
+        "rounds": 10, "mode": "stations", "seed": 1,
+        "stations": [{"id": f"s{k}", "capacity": 11} for k in range(10)],
+        "participants": [{"id": f"p{i:03d}"} for i in range(110)],
+    }  # fmt: skip
+    result = plan(request)
+    assert result["algorithm"].startswith("folded cluster design")
+    assert result["metrics"]["new_pairs"] >= 4600  # greedy and chain swaps alone: 4,019
+
+
+def test_a_full_rotation_with_hardly_a_free_seat_is_planned_not_refused():
+    # 300 people visit all 14 stations of 22 seats: greedy seating gets stuck in the last
+    # rounds with every seed, and the request was refused as infeasible.
+    request = {
+        "rounds": 14, "mode": "stations", "seed": 1,
+        "stations": [{"id": f"s{k}", "capacity": 22} for k in range(14)],
+        "participants": [{"id": f"p{i:03d}"} for i in range(300)],
+    }  # fmt: skip
+    result = plan(request)
+    assert rule_breaks(request, result["rounds"]) == []
+
+
+def test_the_shifted_rotation_keeps_every_rule_with_hosts_and_absences():
+    request = {
+        "rounds": 6, "mode": "stations",
+        "stations": [{"id": f"s{k}", "capacity": 7} for k in range(6)],
+        "participants": [{"id": f"p{i}"} for i in range(37)],  # the host takes a seat at s2
+    }  # fmt: skip
+    request["participants"][0]["fixed_station"] = "s2"
+    request["participants"][1]["absent_rounds"] = [0, 3]
+    problem = parse_request(request)
+    shifted = shifted_plan(problem)
+    assert rule_violations(problem, shifted) == []
+    sizes = [Counter(shifted[r][shifted[r] >= 0].tolist()) for r in range(6)]
+    assert max(max(s.values()) for s in sizes) <= 7

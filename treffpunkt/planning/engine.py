@@ -13,9 +13,10 @@ from collections.abc import Callable
 import numpy as np
 
 from .chains import chain_search, wants_chains
-from .feasibility import check_feasible
+from .errors import PlanningError
+from .feasibility import FILL_ATTEMPTS, check_feasible
 from .frozen import rule_violations
-from .greedy import greedy_plan
+from .greedy import greedy_plan, shifted_plan
 from .metrics import objective_terms, plan_score
 from .request import Problem
 from .search import improve
@@ -23,6 +24,7 @@ from .staffing import staff
 
 RESTART_PEOPLE = 40  # up to here a plan without a construction gets several searches
 RESTARTS = 2  # further starts from other greedy plans
+FEW_ATTEMPTS = 2  # greedy seating retries where another plan already seats everybody
 
 Builder = Callable[[Problem, float], "np.ndarray | None"]
 
@@ -73,7 +75,7 @@ def solve(problem: Problem, bound: int) -> tuple[np.ndarray, str]:
         if is_perfect(problem, plan, bound):  # provably best: nothing left to search
             return plan, name
         candidates.append((plan, name))
-    candidates.append((greedy_plan(problem, problem.seed), "greedy"))
+    candidates += _greedy_or_shifted(problem, has_other=bool(candidates))
     scored = [(plan_score(problem, plan), -n, plan, name) for n, (plan, name) in
               enumerate(candidates)]  # fmt: skip
     _, _, best, name = max(scored, key=lambda item: item[:2])
@@ -83,6 +85,25 @@ def solve(problem: Problem, bound: int) -> tuple[np.ndarray, str]:
     if plan_score(problem, polished) > plan_score(problem, best):
         return polished, f"{name} + local search"
     return best, name
+
+
+def _greedy_or_shifted(problem: Problem, *, has_other: bool) -> list[tuple[np.ndarray, str]]:
+    """The greedy plan, or where its seating gets stuck (as many rounds as stations and
+    hardly a free seat) the shifted rotation; PlanningError if nothing seats everybody.
+
+    Stuck greedy seating is retried with other seeds, at a cost of a full greedy plan each:
+    many retries only where no other plan shows the request feasible.
+    """
+    shifted = None if has_other else shifted_plan(problem)
+    attempts = FEW_ATTEMPTS if has_other or shifted is not None else FILL_ATTEMPTS
+    try:
+        return [(greedy_plan(problem, problem.seed, attempts), "greedy")]
+    except PlanningError:
+        if has_other:
+            return []
+        if shifted is None:
+            raise  # nothing seats everybody
+        return [(shifted, "shifted rotation")]
 
 
 def _polish(problem: Problem, plan: np.ndarray, name: str, deadline: float) -> np.ndarray:

@@ -300,7 +300,9 @@ def empty_plan(problem: Problem) -> np.ndarray:
 FILL_ATTEMPTS = 64  # seeds tried before a round-by-round fill is taken as impossible
 
 
-def with_retries(fill: Callable[[int], np.ndarray], problem: Problem, seed: int) -> np.ndarray:
+def with_retries(
+    fill: Callable[[int], np.ndarray], problem: Problem, seed: int, attempts: int = FILL_ATTEMPTS
+) -> np.ndarray:
     """``fill(seed)``, and where it paints itself into a corner, ``fill`` with other seeds.
 
     Filling round by round, earlier rounds can leave a later one without a placement in
@@ -308,11 +310,11 @@ def with_retries(fill: Callable[[int], np.ndarray], problem: Problem, seed: int)
     would have one: 13 people at 5 stations of 5 for 4 rounds, about one seed in three.
     Only when every attempt fails is the request taken as impossible.
     """
-    for attempt in range(FILL_ATTEMPTS):
+    for attempt in range(attempts):
         try:
             return fill(seed + 7919 * attempt)
         except PlanningError:
-            if not problem.no_revisit or attempt == FILL_ATTEMPTS - 1:
+            if not problem.no_revisit or attempt == attempts - 1:
                 raise
     raise AssertionError("unreachable")
 

@@ -8,16 +8,19 @@ brought to its staffing floor (``staffing.py``), as every plan the planner retur
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from .feasibility import empty_plan, fill_plan, with_retries
+from .feasibility import FILL_ATTEMPTS, empty_plan, fill_plan, with_retries
 from .metrics import meet_counts
 from .request import Problem
 from .staffing import staff
 
 
-def greedy_plan(problem: Problem, seed: int) -> np.ndarray:
-    return with_retries(lambda s: _greedy_once(problem, s), problem, seed)
+def greedy_plan(problem: Problem, seed: int, attempts: int = FILL_ATTEMPTS) -> np.ndarray:
+    """The greedy plan; where seating gets stuck, up to ``attempts`` seeds are tried."""
+    return with_retries(lambda s: _greedy_once(problem, s), problem, seed, attempts)
 
 
 def _greedy_once(problem: Problem, seed: int) -> np.ndarray:
@@ -57,3 +60,32 @@ def _greedy_once(problem: Problem, seed: int) -> np.ndarray:
         return k
 
     return staff(problem, fill_plan(problem, assign, rng, choose))
+
+
+def shifted_plan(problem: Problem) -> np.ndarray | None:
+    """Everybody moves on by a fixed step per round, from a start station dealt in turn.
+
+    The fallback where greedy seating gets stuck: with as many rounds as stations and
+    hardly a free seat, the last rounds leave each person one station, and those may
+    overflow. Here people come in blocks of K (stations); in a block, person j starts at
+    station j and moves on by the block's step, a number coprime to K, so nobody revisits a
+    station, and every full block puts exactly one person at every station in every round:
+    the plan fits whenever every station takes ceil(people / K). The steps differ between
+    blocks, so that two people of different steps meet at most once.
+    """
+    if problem.n_frozen:
+        return None
+    k = problem.n_stations
+    steps = np.array([u for u in range(1, max(k, 2)) if math.gcd(u, k) == 1])
+    movers = np.flatnonzero(problem.fixed < 0)
+    block, start = np.divmod(np.arange(movers.size), k)
+    step = steps[block % steps.size]
+    rounds = np.arange(problem.n_rounds)[:, None]
+    assign = np.full((problem.n_rounds, problem.n_people), -1, dtype=np.int64)
+    assign[:, movers] = (start[None, :] + rounds * step[None, :]) % k
+    hosts = np.flatnonzero(problem.fixed >= 0)
+    assign[:, hosts] = problem.fixed[hosts][None, :]
+    assign[~problem.present] = -1
+    from .frozen import rule_violations
+
+    return None if rule_violations(problem, assign) else staff(problem, assign)

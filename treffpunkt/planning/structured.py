@@ -15,4 +15,6 @@ def builders_for(problem: Problem) -> list:
         out.append(("zero-repeat design", tables.build))
     if clusters.applies(problem):
         out.append(("cluster design", clusters.build))
+    if clusters.folded_applies(problem):
+        out.append(("folded cluster design", clusters.build_folded))
     return out
