@@ -87,7 +87,7 @@ class ChainAnnealer:
             [i for i in range(p.n_people) if p.fixed[i] < 0 and p.present[r, i]]
             for r in range(p.n_rounds)
         ]
-        self.best = assign.copy()
+        self._best_routes = [route[:] for route in self.routes]
         self.gain = self.best_gain = 0.0
 
     def score(self, a: int, b: int, rounds: list[int]) -> float:
@@ -162,6 +162,11 @@ class ChainAnnealer:
                 self.count[t][ka][cb] += 1
 
     def run(self, moves: int, deadline: float, start_temp: float) -> None:
+        self._anneal(moves, deadline, start_temp)
+        if self.gain >= self.best_gain - 1e-9:
+            self._best_routes = [route[:] for route in self.routes]
+
+    def _anneal(self, moves: int, deadline: float, start_temp: float) -> None:
         rng, routes = self.rng, self.routes
         frozen = self.p.n_frozen
         for step in range(moves):
@@ -178,14 +183,20 @@ class ChainAnnealer:
             if not rounds:
                 continue
             delta = self.score(a, b, rounds)
-            temperature = start_temp * (1 - step / moves)
-            if delta < 0 and (temperature <= 0 or rng.random() >= math.exp(delta / temperature)):
-                continue
+            if delta < 0:
+                temperature = start_temp * (1 - step / moves)
+                if temperature <= 0 or rng.random() >= math.exp(delta / temperature):
+                    continue
+                if self.gain >= self.best_gain - 1e-9:  # leaving the best plan: keep a copy
+                    self._best_routes = [route[:] for route in routes]
             self.exchange(a, b, rounds)
             self.gain += delta
-            if self.gain > self.best_gain + 1e-9:
-                self.best_gain = self.gain
-                self.best = np.array(routes, dtype=np.int64).T.copy()
+            self.best_gain = max(self.best_gain, self.gain)
+
+    @property
+    def best(self) -> np.ndarray:
+        """The best plan seen, (R, N) as the engine keeps plans."""
+        return np.array(self._best_routes, dtype=np.int64).T.copy()
 
 
 def wants_chains(problem: Problem) -> bool:
