@@ -102,6 +102,17 @@ INSTANCES = [
         lambda: uniform(60, 10, 6, 10, "stations"),
         None,
     ),
+    (
+        "110 / 10x11 / 10 stations, everyone everywhere",
+        lambda: uniform(110, 10, 11, 10, "stations"),
+        None,
+    ),
+    # Greedy seating gets stuck in the last rounds with every seed (refused before).
+    (
+        "300 / 14x22 / 14 stations, hardly a free seat",
+        lambda: uniform(300, 14, 22, 14, "stations"),
+        None,
+    ),
     ("600 / 12x50 / 5 stations, known", lambda: with_history(600, 12, 50, 5, "stations"), None),
     ("2000 / 250x8 / 6 tables", lambda: uniform(2000, 250, 8, 6, "tables"), None),
     ("2000 / 12x167 / 6 stations", lambda: uniform(2000, 12, 167, 6, "stations"), None),

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from instances import INSTANCES
 
-from treffpunkt.planning import plan
+from treffpunkt.planning import PlanningError, plan
 from treffpunkt.planning.feasibility import check_feasible, random_plan
 from treffpunkt.planning.frozen import read_rounds, rule_violations
 from treffpunkt.planning.greedy import greedy_plan
@@ -55,7 +55,11 @@ def run(name: str, make, best) -> list[str]:
                  seconds, engine_ok)]  # fmt: skip
     for who, make_plan in (("random", random_plan), ("greedy", greedy_plan)):
         start = time.perf_counter()
-        assign = make_plan(problem, problem.seed)
+        try:
+            assign = make_plan(problem, problem.seed)
+        except PlanningError:  # round-by-round seating stuck with every seed
+            rows.append(f"| {name} | {who} | stuck | {bound} | | | | | | | |")
+            continue
         seconds = time.perf_counter() - start
         metrics = compute_metrics(problem, assign)
         ok = not rule_violations(problem, assign)

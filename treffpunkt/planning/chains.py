@@ -207,7 +207,7 @@ def wants_chains(problem: Problem) -> bool:
         problem.no_revisit
         and open_rounds >= 2
         and problem.n_stations >= CHAIN_STATIONS
-        and problem.n_rounds >= problem.n_stations - 2
+        and problem.n_rounds >= problem.n_stations - 1
         and problem.n_people <= CHAIN_PEOPLE
     )
 
