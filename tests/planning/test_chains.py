@@ -21,6 +21,15 @@ from treffpunkt.planning.request import parse_request
 from .checks import rule_breaks
 
 
+def full_rotation(people: int, stations: int, capacity: int) -> dict:
+    """Everyone visits every station once: as many rounds as stations."""
+    return {
+        "rounds": stations, "mode": "stations", "seed": 1,
+        "stations": [{"id": f"s{k}", "capacity": capacity} for k in range(stations)],
+        "participants": [{"id": f"p{i:03d}"} for i in range(people)],
+    }  # fmt: skip
+
+
 def test_a_chain_follows_each_station_to_the_round_where_the_other_already_is():
     # a takes b's station 1 in round 0, but a is at 1 in round 1: round 1 goes along, and so on.
     assert chain_rounds([0, 1, 2, 3], [1, 0, 3, 2], start=0, frozen=0) == [0, 1]
@@ -92,11 +101,7 @@ def test_chain_annealing_keeps_the_rules_and_knows_its_exact_gain(request, held)
 def test_everyone_at_every_one_of_six_stations_meets_far_more_people():
     # 36 people visit all 6 stations (6 each): single-round swaps cannot move anybody here,
     # and without chains the plan stayed near greedy (346 new pairs).
-    request = {
-        "rounds": 6, "mode": "stations", "seed": 1,
-        "stations": [{"id": f"s{k}", "capacity": 6} for k in range(6)],
-        "participants": [{"id": f"p{i:02d}"} for i in range(36)],
-    }  # fmt: skip
+    request = full_rotation(36, 6, 6)
     result = plan(request)
     assert rule_breaks(request, result["rounds"]) == []
     assert result["metrics"]["new_pairs"] >= 430
@@ -120,12 +125,7 @@ def test_no_folded_design_where_one_more_station_is_not_a_prime_power():
 
 
 def test_everyone_everywhere_at_ten_stations_takes_the_folded_design():
-    request = {
-        "rounds": 10, "mode": "stations", "seed": 1,
-        "stations": [{"id": f"s{k}", "capacity": 11} for k in range(10)],
-        "participants": [{"id": f"p{i:03d}"} for i in range(110)],
-    }  # fmt: skip
-    result = plan(request)
+    result = plan(full_rotation(110, 10, 11))
     assert result["algorithm"].startswith("folded cluster design")
     assert result["metrics"]["new_pairs"] >= 4600  # greedy and chain swaps alone: 4,019
 
@@ -133,21 +133,13 @@ def test_everyone_everywhere_at_ten_stations_takes_the_folded_design():
 def test_a_full_rotation_with_hardly_a_free_seat_is_planned_not_refused():
     # 300 people visit all 14 stations of 22 seats: greedy seating gets stuck in the last
     # rounds with every seed, and the request was refused as infeasible.
-    request = {
-        "rounds": 14, "mode": "stations", "seed": 1,
-        "stations": [{"id": f"s{k}", "capacity": 22} for k in range(14)],
-        "participants": [{"id": f"p{i:03d}"} for i in range(300)],
-    }  # fmt: skip
+    request = full_rotation(300, 14, 22)
     result = plan(request)
     assert rule_breaks(request, result["rounds"]) == []
 
 
 def test_the_shifted_rotation_keeps_every_rule_with_hosts_and_absences():
-    request = {
-        "rounds": 6, "mode": "stations",
-        "stations": [{"id": f"s{k}", "capacity": 7} for k in range(6)],
-        "participants": [{"id": f"p{i}"} for i in range(37)],  # the host takes a seat at s2
-    }  # fmt: skip
+    request = full_rotation(37, 6, 7)  # 36 visit all stations; the host stays at s2
     request["participants"][0]["fixed_station"] = "s2"
     request["participants"][1]["absent_rounds"] = [0, 3]
     problem = parse_request(request)
