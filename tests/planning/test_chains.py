@@ -18,7 +18,7 @@ from treffpunkt.planning.greedy import greedy_plan, shifted_plan
 from treffpunkt.planning.metrics import plan_score
 from treffpunkt.planning.request import parse_request
 
-from .checks import rule_breaks
+from .checks import recount, rule_breaks
 
 
 def full_rotation(people: int, stations: int, capacity: int) -> dict:
@@ -147,3 +147,36 @@ def test_the_shifted_rotation_keeps_every_rule_with_hosts_and_absences():
     assert rule_violations(problem, shifted) == []
     sizes = [Counter(shifted[r][shifted[r] >= 0].tolist()) for r in range(6)]
     assert max(max(s.values()) for s in sizes) <= 7
+
+
+@st.composite
+def six_station_rotations(draw):
+    """6 stations (7 is a prime: the folded design applies), 5 or 6 rounds, with hosts,
+    late arrivals, colleagues and known pairs."""
+    rounds = draw(st.integers(5, 6))
+    capacity = draw(st.integers(6, 8))
+    request = full_rotation(draw(st.integers(30, 6 * capacity)), 6, capacity)
+    request["rounds"] = rounds
+    people = request["participants"]
+    for person in people:
+        person["organisation"] = f"o{draw(st.integers(0, 9))}"
+        if draw(st.integers(0, 9)) == 0:
+            person["absent_rounds"] = [draw(st.integers(0, rounds - 1))]
+    for k in range(draw(st.integers(0, 2))):
+        people[k]["fixed_station"] = f"s{k}"
+    request["known_pairs"] = [["p010", "p011"], ["p012", "p013"]]
+    request["seed"] = draw(st.integers(0, 99))
+    return request
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(six_station_rotations())
+def test_every_full_rotation_plan_keeps_the_rules_and_reports_true_metrics(request):
+    try:
+        result = plan(request)
+    except PlanningError:
+        return  # seats the hosts leave may be too few for everybody to visit every station
+    assert rule_breaks(request, result["rounds"]) == []
+    expected = recount(request, result["rounds"])
+    assert {key: result["metrics"][key] for key in expected} == expected
+    assert result["metrics"]["new_pairs"] <= result["metrics"]["upper_bound_new_pairs"]
