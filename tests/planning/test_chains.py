@@ -180,3 +180,11 @@ def test_every_full_rotation_plan_keeps_the_rules_and_reports_true_metrics(reque
     expected = recount(request, result["rounds"])
     assert {key: result["metrics"][key] for key in expected} == expected
     assert result["metrics"]["new_pairs"] <= result["metrics"]["upper_bound_new_pairs"]
+
+
+def test_large_groups_at_every_one_of_six_stations_travel_in_chain_searched_clusters():
+    # 120 people at 6 stations of 20 for 6 rounds: the cluster-level tabu search cannot swap
+    # two clusters in one round there (4,860 new pairs); chain swaps of clusters can.
+    result = plan(full_rotation(120, 6, 20))
+    assert result["algorithm"].startswith("cluster design")
+    assert result["metrics"]["new_pairs"] >= 5000

@@ -214,11 +214,14 @@ def wants_chains(problem: Problem) -> bool:
     )
 
 
-def chain_search(problem: Problem, assign: np.ndarray, *, seed: int, deadline: float) -> np.ndarray:
-    """Best plan found by chain-swap annealing from ``assign`` (never worse than it)."""
+def chain_search(
+    problem: Problem, assign: np.ndarray, *, seed: int, deadline: float, share: float = 1.0
+) -> np.ndarray:
+    """Best plan found by chain-swap annealing from ``assign`` (never worse than it), with
+    ``share`` of the usual budget."""
     open_rounds = problem.n_rounds - problem.n_frozen
     group = max(problem.present[problem.n_frozen :].sum(axis=1).mean() / problem.n_stations, 1)
-    moves = int(min(MOVE_WORK / (open_rounds * group), MAX_MOVES) * problem.effort)
+    moves = int(min(MOVE_WORK / (open_rounds * group), MAX_MOVES) * problem.effort * share)
     if moves <= 0 or open_rounds < 2:
         return assign
     search = ChainAnnealer(problem, assign, seed)
