@@ -1,6 +1,6 @@
 """Everybody at (nearly) every station: chain swaps (people exchange stations over a closed
 set of rounds; every hard rule kept, every move scored exactly), the folded cluster design
-for K + 1 a prime power, and the shifted rotation where greedy seating gets stuck."""
+for K + 1 a prime power, and the Latin rotation where greedy seating gets stuck."""
 
 from collections import Counter
 
@@ -14,7 +14,7 @@ from treffpunkt.planning.chains import ChainAnnealer, chain_rounds
 from treffpunkt.planning.clusters import folded_schedule
 from treffpunkt.planning.feasibility import check_feasible
 from treffpunkt.planning.frozen import rule_violations
-from treffpunkt.planning.greedy import greedy_plan, shifted_plan
+from treffpunkt.planning.greedy import greedy_plan, latin_plan
 from treffpunkt.planning.metrics import plan_score
 from treffpunkt.planning.request import parse_request
 
@@ -138,14 +138,14 @@ def test_a_full_rotation_with_hardly_a_free_seat_is_planned_not_refused():
     assert rule_breaks(request, result["rounds"]) == []
 
 
-def test_the_shifted_rotation_keeps_every_rule_with_hosts_and_absences():
+def test_the_latin_rotation_keeps_every_rule_with_hosts_and_absences():
     request = full_rotation(37, 6, 7)  # 36 visit all stations; the host stays at s2
     request["participants"][0]["fixed_station"] = "s2"
     request["participants"][1]["absent_rounds"] = [0, 3]
     problem = parse_request(request)
-    shifted = shifted_plan(problem)
-    assert rule_violations(problem, shifted) == []
-    sizes = [Counter(shifted[r][shifted[r] >= 0].tolist()) for r in range(6)]
+    latin = latin_plan(problem)
+    assert rule_violations(problem, latin) == []
+    sizes = [Counter(latin[r][latin[r] >= 0].tolist()) for r in range(6)]
     assert max(max(s.values()) for s in sizes) <= 7
 
 

@@ -16,7 +16,7 @@ from .chains import chain_search, wants_chains
 from .errors import PlanningError
 from .feasibility import FILL_ATTEMPTS, check_feasible
 from .frozen import rule_violations
-from .greedy import greedy_plan, shifted_plan
+from .greedy import greedy_plan, latin_plan
 from .metrics import objective_terms, plan_score
 from .request import Problem
 from .search import improve
@@ -75,7 +75,7 @@ def solve(problem: Problem, bound: int) -> tuple[np.ndarray, str]:
         if is_perfect(problem, plan, bound):  # provably best: nothing left to search
             return plan, name
         candidates.append((plan, name))
-    candidates += _greedy_or_shifted(problem, has_other=bool(candidates))
+    candidates += _greedy_or_latin(problem, has_other=bool(candidates))
     scored = [(plan_score(problem, plan), -n, plan, name) for n, (plan, name) in
               enumerate(candidates)]  # fmt: skip
     _, _, best, name = max(scored, key=lambda item: item[:2])
@@ -87,23 +87,24 @@ def solve(problem: Problem, bound: int) -> tuple[np.ndarray, str]:
     return best, name
 
 
-def _greedy_or_shifted(problem: Problem, *, has_other: bool) -> list[tuple[np.ndarray, str]]:
-    """The greedy plan, or where its seating gets stuck (as many rounds as stations and
-    hardly a free seat) the shifted rotation; PlanningError if nothing seats everybody.
+def _greedy_or_latin(problem: Problem, *, has_other: bool) -> list[tuple[np.ndarray, str]]:
+    """The greedy plan and, where everybody visits every station, the Latin rotation too
+    (no worse than a random plan, and greedy seating can get stuck there); PlanningError if
+    nothing seats everybody.
 
     Stuck greedy seating is retried with other seeds, at a cost of a full greedy plan each:
     many retries only where no other plan shows the request feasible.
     """
-    shifted = None if has_other else shifted_plan(problem)
-    attempts = FEW_ATTEMPTS if has_other or shifted is not None else FILL_ATTEMPTS
+    full_rotation = problem.no_revisit and problem.n_rounds == problem.n_stations
+    latin = latin_plan(problem) if full_rotation or not has_other else None
+    out = [] if latin is None else [(latin, "Latin rotation")]
+    attempts = FEW_ATTEMPTS if has_other or out else FILL_ATTEMPTS
     try:
-        return [(greedy_plan(problem, problem.seed, attempts), "greedy")]
+        return [*out, (greedy_plan(problem, problem.seed, attempts), "greedy")]
     except PlanningError:
-        if has_other:
-            return []
-        if shifted is None:
+        if not (has_other or out):
             raise  # nothing seats everybody
-        return [(shifted, "shifted rotation")]
+        return out
 
 
 def _polish(problem: Problem, plan: np.ndarray, name: str, deadline: float) -> np.ndarray:

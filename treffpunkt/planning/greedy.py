@@ -8,8 +8,6 @@ brought to its staffing floor (``staffing.py``), as every plan the planner retur
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from .feasibility import FILL_ATTEMPTS, empty_plan, fill_plan, with_retries
@@ -62,27 +60,29 @@ def _greedy_once(problem: Problem, seed: int) -> np.ndarray:
     return staff(problem, fill_plan(problem, assign, rng, choose))
 
 
-def shifted_plan(problem: Problem) -> np.ndarray | None:
-    """Everybody moves on by a fixed step per round, from a start station dealt in turn.
+def latin_plan(problem: Problem) -> np.ndarray | None:
+    """Everybody visits the stations in a Latin order: the fallback where greedy gets stuck.
 
-    The fallback where greedy seating gets stuck: with as many rounds as stations and
-    hardly a free seat, the last rounds leave each person one station, and those may
-    overflow. Here people come in blocks of K (stations); in a block, person j starts at
-    station j and moves on by the block's step, a number coprime to K, so nobody revisits a
-    station, and every full block puts exactly one person at every station in every round:
-    the plan fits whenever every station takes ceil(people / K). The steps differ between
-    blocks, so that two people of different steps meet at most once.
+    With as many rounds as stations and hardly a free seat, round-by-round seating can leave
+    the last round without a placement (each person has one station left, and those may
+    overflow). Here people come in blocks of K (stations); block member j is at station
+    sigma(alpha(r) + beta(j) mod K) in round r, with random permutations sigma, alpha, beta
+    per block: a Latin square, so a block has its members at different stations in every
+    round and nobody visits a station twice. Every full block puts one person at every
+    station per round, so the plan fits whenever every station takes ceil(people / K).
+    People of different blocks meet about as often as in a random plan; the search improves it.
     """
     if problem.n_frozen:
         return None
     k = problem.n_stations
-    steps = np.array([u for u in range(1, max(k, 2)) if math.gcd(u, k) == 1])
+    rng = np.random.default_rng(problem.seed)
     movers = np.flatnonzero(problem.fixed < 0)
-    block, start = np.divmod(np.arange(movers.size), k)
-    step = steps[block % steps.size]
-    rounds = np.arange(problem.n_rounds)[:, None]
     assign = np.full((problem.n_rounds, problem.n_people), -1, dtype=np.int64)
-    assign[:, movers] = (start[None, :] + rounds * step[None, :]) % k
+    for first in range(0, movers.size, k):
+        block = movers[first : first + k]
+        sigma, alpha, beta = rng.permutation(k), rng.permutation(k), rng.permutation(k)
+        cells = alpha[: problem.n_rounds, None] + beta[None, : block.size]
+        assign[:, block] = sigma[cells % k]
     hosts = np.flatnonzero(problem.fixed >= 0)
     assign[:, hosts] = problem.fixed[hosts][None, :]
     assign[~problem.present] = -1
