@@ -72,7 +72,7 @@ def latin_plan(problem: Problem) -> np.ndarray | None:
     station per round, so the plan fits whenever every station takes ceil(people / K).
     People of different blocks meet about as often as in a random plan; the search improves it.
     """
-    if problem.n_frozen:
+    if problem.n_frozen or not problem.no_revisit:  # (tables never get stuck: no revisit rule)
         return None
     k = problem.n_stations
     rng = np.random.default_rng(problem.seed)
