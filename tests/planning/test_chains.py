@@ -187,4 +187,4 @@ def test_large_groups_at_every_one_of_six_stations_travel_in_chain_searched_clus
     # two clusters in one round there (4,860 new pairs); chain swaps of clusters can.
     result = plan(full_rotation(120, 6, 20))
     assert result["algorithm"].startswith("cluster design")
-    assert result["metrics"]["new_pairs"] >= 5000
+    assert result["metrics"]["new_pairs"] >= 4950

@@ -38,7 +38,7 @@ from .tabu import tabu_search
 
 TABU_MAX_CLUSTERS = 60  # up to 8 stations; beyond, a tabu iteration costs more than it brings
 # Chain moves for the cluster schedule, as a share of the usual budget: the plan of people is
-# chain-searched again afterwards (6 stations x 6 rounds, 120 people: 4,860 -> 5,134).
+# chain-searched again afterwards (6 stations x 6 rounds, 120 people: 4,860 -> 4,992).
 CHAIN_SHARE = 0.4
 TABU_ITERATIONS = 400  # a work budget (6-7 repeated cluster meetings at 6 x 4 either way)
 
