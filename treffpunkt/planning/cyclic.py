@@ -88,9 +88,12 @@ def _search(
 
     def fits(y: int, group: list[int]) -> list[int] | None:
         row = ids[y]
-        new = [row[x] for x in group]
-        if any(o < 0 or used[o] for o in new) or len(set(new)) < len(new):
-            return None
+        new: list[int] = []
+        for x in group:  # a plain loop that stops at the first clash: the hot spot
+            orbit = row[x]
+            if orbit < 0 or used[orbit] or orbit in new:
+                return None
+            new.append(orbit)
         return new
 
     def grow(b: int, group: list[int]) -> bool:
@@ -171,8 +174,10 @@ def cyclic(g: int, s: int, w: int, seed: int, effort: float = 1.0) -> np.ndarray
         orbits = Orbits(n, t, c)
         if orbits.full >= (w // t) * g * s * (s - 1) // 2:  # enough orbits for the bases
             tried.append(orbits)
-    budget = max(int(CHECK_BUDGET * min(effort, 1.0)), 1000)
-    left = int(TOTAL_CHECKS * max(effort, 1.0))
+    # A check costs about s lookups: budgets are sized for groups of up to 4.
+    size = min(1.0, 4 / s)
+    budget = max(int(CHECK_BUDGET * size * min(effort, 1.0)), 1000)
+    left = int(TOTAL_CHECKS * size * max(effort, 1.0))
     for attempt in range(max(int(ATTEMPTS * effort), 1)):
         for orbits in tried:
             if left <= 0:
