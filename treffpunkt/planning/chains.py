@@ -4,7 +4,7 @@ When everybody visits (nearly) every station, two people can rarely swap places 
 one of them has been, or will be, at the other's station. They can exchange stations in a
 *chain* of rounds instead (see :func:`chain_rounds`), which keeps every hard rule: group sizes
 stay, nobody revisits a station. Such plans need many moves (tens of thousands), so this
-search is plain Python on lists, about 20 microseconds a move, where a numpy call per move
+search is plain Python on lists, 20-60 microseconds a move, where a numpy call per move
 would cost more than the move itself. It scores the whole objective except `min_size`, which
 swaps cannot change. The budget is counted in moves, so the plan is the same on every machine.
 """
@@ -30,8 +30,8 @@ CHAIN_STATIONS = 4  # with fewer the exact code-count model fixes the shape of t
 
 
 def chain_rounds(route_a: list[int], route_b: list[int], start: int, frozen: int) -> list[int]:
-    """The rounds, from ``start`` on, in which a and b must exchange stations so that neither
-    visits a station twice; empty where a held round or an absence is in the way.
+    """The rounds, round ``start`` among them, in which a and b must exchange stations so
+    that neither visits a station twice; empty where a held round or an absence is in the way.
 
     When a takes b's station k in one round, the round where a is at k already must be
     exchanged too (and the same for b), and so on until the set of rounds is closed.
