@@ -62,9 +62,10 @@ def key_names(stations: Iterable[Station], people: Iterable[Person]) -> dict[str
     return names
 
 
-def people_named_in(details: Iterable[dict]) -> list[Person]:
-    """The people a list of planner details names (one query)."""
-    ids = {key_id(d["person"]) for d in details if "person" in d}
+def people_named_in(details: Iterable[dict], *, known: Iterable[int] = ()) -> list[Person]:
+    """The people a list of planner details names, but for the ``known`` ids (one query,
+    none if nobody is left)."""
+    ids = {key_id(d["person"]) for d in details if "person" in d} - set(known)
     return list(Person.objects.filter(pk__in=ids)) if ids else []
 
 

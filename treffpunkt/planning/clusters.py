@@ -24,13 +24,15 @@ seat is seated afterwards in the free seats.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .chains import chain_search, wants_chains
 from .deal import deal
 from .diffmatrix import difference_matrix, field, prime_power
 from .errors import PlanningError
-from .feasibility import Placer, fixed_load
+from .feasibility import Placer, fixed_load, seat_hosts
 from .greedy import greedy_plan
 from .request import Problem
 from .search import improve
@@ -48,8 +50,13 @@ def applies(problem: Problem) -> bool:
         return False
     k = problem.n_stations
     spread = k - 1 if problem.no_revisit else k
-    full = int(((problem.fixed < 0) & problem.present.all(axis=0)).sum())
+    full = _always_there(problem)
     return spread >= 1 and full >= spread * k and full / k > spread
+
+
+def _always_there(problem: Problem) -> int:
+    """People who move and attend every round: those the clusters are made for."""
+    return int(((problem.fixed < 0) & problem.present.all(axis=0)).sum())
 
 
 def cluster_schedule(problem: Problem, deadline: float) -> np.ndarray | None:
@@ -58,6 +65,7 @@ def cluster_schedule(problem: Problem, deadline: float) -> np.ndarray | None:
     return design if design is not None else _searched_schedule(problem, deadline)
 
 
+@functools.lru_cache(maxsize=16)
 def design_schedule(k: int, rounds: int, no_revisit: bool) -> np.ndarray | None:
     """Clusters (c, x) developed from a difference matrix D over a group G of order k.
 
@@ -75,7 +83,10 @@ def design_schedule(k: int, rounds: int, no_revisit: bool) -> np.ndarray | None:
     c, x = np.divmod(np.arange((k - first) * k), k)
     c += first
     schedule = add[matrix[:need][:, c], x[None, :]]
-    return schedule if no_revisit else np.vstack([c[None, :], schedule])
+    if not no_revisit:
+        schedule = np.vstack([c[None, :], schedule])
+    schedule.flags.writeable = False  # cached: asked for by both cluster builders
+    return schedule
 
 
 def folded_schedule(k: int, rounds: int) -> np.ndarray | None:
@@ -104,12 +115,11 @@ def folded_schedule(k: int, rounds: int) -> np.ndarray | None:
 def folded_applies(problem: Problem) -> bool:
     """Stations mode without an exact cluster design, and K + 1 a prime power."""
     k = problem.n_stations
-    full = int(((problem.fixed < 0) & problem.present.all(axis=0)).sum())
     return (
         problem.no_revisit
         and not problem.n_frozen
         and problem.n_rounds >= 2
-        and full >= k
+        and _always_there(problem) >= k
         and prime_power(k + 1) is not None
         and design_schedule(k, problem.n_rounds, True) is None
     )
@@ -174,10 +184,7 @@ def _build_from(problem: Problem, schedule: np.ndarray | None) -> np.ndarray | N
     assign = np.full((problem.n_rounds, problem.n_people), -1, dtype=np.int64)
     dealt = cluster_of >= 0
     assign[:, movers[dealt]] = schedule[:, cluster_of[dealt]]
-    assign[~problem.present] = -1
-    for i in np.flatnonzero(problem.fixed >= 0):
-        assign[problem.present[:, i], i] = problem.fixed[i]
-    return _seat_rest(problem, assign, rng)
+    return _seat_rest(problem, seat_hosts(problem, assign), rng)
 
 
 def _sizes(problem: Problem, schedule: np.ndarray, people: int) -> np.ndarray | None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import countsolve
-from .feasibility import fixed_load
+from .feasibility import fixed_load, seat_hosts
 from .request import Problem
 
 MAX_FULL_CODES = 6  # 3 stations; from 4 stations on (12+ codes) the model is not solved
@@ -216,9 +216,7 @@ def build_from_codes(problem: Problem, seed: int) -> np.ndarray | None:
     if model is None or model.counts is None:
         return None
     rng = np.random.default_rng(seed)
-    assign = np.full((problem.n_rounds, problem.n_people), -1, dtype=np.int64)
-    for i in np.flatnonzero(problem.fixed >= 0):
-        assign[problem.present[:, i], i] = problem.fixed[i]
+    assign = seat_hosts(problem, np.full((problem.n_rounds, problem.n_people), -1, dtype=np.int64))
     queues = [list(rng.permutation(members)) for members in model.classes]
     for (ci, code), count in zip(model.codes, model.counts, strict=True):
         for _ in range(count):

@@ -297,6 +297,16 @@ def empty_plan(problem: Problem) -> np.ndarray:
     return assign
 
 
+def seat_hosts(problem: Problem, assign: np.ndarray) -> np.ndarray:
+    """``assign`` with the hosts at their station in every round they attend and nobody
+    seated in a round they miss (changed in place)."""
+    assign[~problem.present] = -1
+    hosts = np.flatnonzero(problem.fixed >= 0)
+    rounds, which = np.nonzero(problem.present[:, hosts])
+    assign[rounds, hosts[which]] = problem.fixed[hosts[which]]
+    return assign
+
+
 FILL_ATTEMPTS = 64  # seeds tried before a round-by-round fill is taken as impossible
 
 

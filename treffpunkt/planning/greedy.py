@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .feasibility import FILL_ATTEMPTS, empty_plan, fill_plan, with_retries
+from .feasibility import FILL_ATTEMPTS, empty_plan, fill_plan, seat_hosts, with_retries
+from .frozen import rule_violations
 from .metrics import meet_counts
 from .request import Problem
 from .staffing import staff
@@ -83,9 +84,5 @@ def latin_plan(problem: Problem) -> np.ndarray | None:
         sigma, alpha, beta = rng.permutation(k), rng.permutation(k), rng.permutation(k)
         cells = alpha[: problem.n_rounds, None] + beta[None, : block.size]
         assign[:, block] = sigma[cells % k]
-    hosts = np.flatnonzero(problem.fixed >= 0)
-    assign[:, hosts] = problem.fixed[hosts][None, :]
-    assign[~problem.present] = -1
-    from .frozen import rule_violations
-
+    seat_hosts(problem, assign)
     return None if rule_violations(problem, assign) else staff(problem, assign)

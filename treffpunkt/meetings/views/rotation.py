@@ -80,8 +80,8 @@ def _plan_table(plan, stations, people) -> list[dict]:
 def _violations(plan, people: dict[int, Person], stations) -> list[str]:
     """The plan's broken rules in the organiser's language, with the names they know."""
     details = plan.metrics["violation_details"]
-    unplanned = [p for p in planner_texts.people_named_in(details) if p.pk not in people]
     # e.g. someone with a seat but no station: not among the plan's people
+    unplanned = planner_texts.people_named_in(details, known=people.keys())
     names = planner_texts.key_names(stations, [*people.values(), *unplanned])
     return [planner_texts.violation_text(detail, names) for detail in details]
 
