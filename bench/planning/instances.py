@@ -94,6 +94,9 @@ INSTANCES = [
     ("150 / 3x60 / 3 stations, roomy, one late", lambda: late_arrival(150, 3, 60, 3), 7720),
     ("17 / 4x7 / 3 stations, small and roomy", small_roomy, None),
     ("60 / 4x15 / 4 stations, one late", lambda: late_arrival(60, 4, 15, 4), None),
+    # More seats than people at 5-6 stations: the best plans crowd some stations.
+    ("45 / 5x12 / 4 stations, roomy", lambda: uniform(45, 5, 12, 4, "stations"), None),
+    ("80 / 6x16 / 4 stations, roomy", lambda: uniform(80, 6, 16, 4, "stations"), None),
     ("120 / 6x20 / 4 stations", lambda: uniform(120, 6, 20, 4, "stations"), None),
     # Everyone visits every station, at a station count without a difference matrix.
     ("36 / 6x6 / 6 stations, everyone everywhere", lambda: uniform(36, 6, 6, 6, "stations"), None),

@@ -6,11 +6,13 @@ from .request import Problem
 
 
 def builders_for(problem: Problem) -> list:
-    from . import clusters, codes, tables
+    from . import clusters, codes, countsearch, tables
 
     out = []
     if codes.applies(problem):
         out.append(("code-count model", lambda p, deadline: codes.build_from_codes(p, p.seed)))
+    if countsearch.applies(problem):
+        out.append(("code-count search", countsearch.build))
     if tables.applies(problem):
         out.append(("zero-repeat design", tables.build))
     if clusters.applies(problem):

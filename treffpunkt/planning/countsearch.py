@@ -1,0 +1,226 @@
+"""Whole schedules for roomy stations meetings: annealing over people's codes.
+
+Where stations have more seats than people, the best plans crowd some groups and thin out
+others, and a person's whole schedule (their *code*: a station per round they attend) is
+what decides whom they meet. Single-round moves cannot reshape that under the no-revisit
+rule: 45 people at 5 stations of 12 for 4 rounds got 630 new pairs from the cluster design
+and local search, about 700 from this search. It works on the code model of ``codes.py``
+(two people meet iff their codes agree in some round) with more stations than the exact
+count solver can take:
+
+* people are grouped by the rounds they attend (late arrivals, early leavers form their own
+  groups); a step gives one person a code of their group, all of the group's codes scored
+  at once with numpy and one drawn with Boltzmann weights (a heat-bath step: far more
+  progress per second than single random proposals once there are 100+ codes);
+* objective: pairs with a new contact that never meet (``never`` between codes, fixed hosts
+  never met), colleague meetings at their weight, and a prohibitive penalty per seat below
+  the staffing floor (``feasibility.staff_floor``); capacities are kept by every step;
+* scores come from one vector kept up to date (``dist = never @ people per code + misses``)
+  plus each person's few colleagues and known pairs, so every step is scored exactly;
+* the temperature falls linearly over a budget counted in steps, seeded: same request,
+  same plan on every machine.
+
+The local search then follows preferences and the category mix (``search.py``).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from .codes import _code_space, _fixed_misses
+from .feasibility import fixed_load, seat_hosts, staff_floor
+from .request import Problem
+
+MAX_CODES = 1200  # codes x codes tables; 8 stations x 4 rounds (1,680 codes) is beyond
+STEPS_PER_PERSON = 200  # heat-bath steps: 45 people, 5 stations, 4 rounds in about 0.15 s
+MAX_STEPS = 8_000  # 80 people at 6 stations (360 codes) for 4 rounds: about 0.25 s
+START_TEMPERATURE = 1.0  # in pairs: a code that loses one pair more is drawn e^-1 as often
+
+
+def applies(problem: Problem) -> bool:
+    """Stations mode with free seats and a code space small enough to hold as a matrix."""
+    from . import codes
+
+    if problem.mode != "stations" or problem.n_frozen or codes.applies(problem):
+        return False
+    return problem.has_free_seats and 0 < _code_count(problem) <= MAX_CODES
+
+
+def _patterns(problem: Problem) -> dict[tuple[int, ...], np.ndarray]:
+    """Movers by the rounds they attend (nobody who misses every round)."""
+    movers = np.flatnonzero(problem.fixed < 0)
+    out: dict[tuple[int, ...], list[int]] = {}
+    for i in movers:
+        rounds = tuple(int(r) for r in np.flatnonzero(problem.present[:, i]))
+        if rounds:
+            out.setdefault(rounds, []).append(int(i))
+    return {rounds: np.array(people) for rounds, people in out.items()}
+
+
+def _code_count(problem: Problem) -> int:
+    k = problem.n_stations
+    total = 0
+    for rounds in _patterns(problem):
+        r = len(rounds)
+        total += math.perm(k, r) if problem.no_revisit else k**r
+        if total > MAX_CODES:
+            break
+    return total
+
+
+class CodeAnnealer:
+    """People on codes under annealing; ``carried[i]`` is the code of ``people[i]``."""
+
+    def __init__(self, problem: Problem, seed: int):
+        self.p = problem
+        self.rng = np.random.default_rng(seed)
+        groups = _patterns(problem)
+        self.group_rounds = list(groups)
+        self.codes = [(g, code) for g, rounds in enumerate(self.group_rounds)
+                      for code in _code_space(problem, rounds)]  # fmt: skip
+        self.span = _spans([g for g, _ in self.codes], len(groups))
+        self.people = np.concatenate(list(groups.values()))
+        self.group_of = [g for g, people in enumerate(groups.values()) for _ in people]
+        k = problem.n_stations
+        self.cells = [np.array([[r * k + s for r, s in zip(self.group_rounds[g], code,
+                                 strict=True)] for g, code in self.codes[lo:hi]])
+                      for lo, hi in self.span]  # fmt: skip
+        self.incidence = [np.zeros((hi - lo, problem.n_rounds * k)) for lo, hi in self.span]
+        for g, cells in enumerate(self.cells):  # code x cell: BLAS counts per code at once
+            np.put_along_axis(self.incidence[g], cells, 1.0, axis=1)
+        load = fixed_load(problem)
+        self.room = (problem.capacity[None, :] - load).ravel()
+        self.floor = (staff_floor(problem) - load).ravel()
+        self.penalty = float(problem.n_people)  # a seat below the floor outweighs any pairs
+        self.agree = self._agreements()
+        self.never = (self.agree == 0).astype(np.int32)
+        self._side_pairs()
+        self.dist = _fixed_misses(problem, self.codes, self.group_rounds).astype(float)
+        self.load = np.zeros(self.room.size, dtype=np.int64)
+        self.carried = np.full(self.people.size, -1, dtype=np.int64)
+        self.best_change = 0.0  # objective of the best codes less that of the start
+
+    def _agreements(self) -> np.ndarray:
+        """(U, U) rounds in which carriers of the two codes share a station."""
+        stations = np.full((len(self.codes), self.p.n_rounds), -1, dtype=np.int64)
+        for u, (g, code) in enumerate(self.codes):
+            stations[u, list(self.group_rounds[g])] = code
+        agree = np.zeros((len(self.codes),) * 2, dtype=np.int16)
+        for r in range(self.p.n_rounds):
+            col = stations[:, r]
+            agree += (col[:, None] == col[None, :]) & (col[:, None] >= 0)
+        return agree
+
+    def _side_pairs(self) -> None:
+        """Per person, the others whose meeting brings no new contact, and the colleagues
+        among them (each shared round costs the colleague weight, in pairs)."""
+        p, people = self.p, self.people
+        worthless = ~p.valuable[np.ix_(people, people)]
+        np.fill_diagonal(worthless, False)
+        self.worthless = [np.flatnonzero(row) for row in worthless]
+        self.colleagues = [np.flatnonzero(row) for row in p.colleague[np.ix_(people, people)]]
+        new = p.weights["new_pairs"]
+        self.colleague_cost = p.weights["colleagues"] / new if new > 0 else 0.0
+
+    def _code_cells(self, u: int) -> np.ndarray:
+        g = self.codes[u][0]
+        return self.cells[g][u - self.span[g][0]]
+
+    def _place(self, u: int, sign: int) -> None:
+        self.load[self._code_cells(u)] += sign
+        self.dist += sign * self.never[u]
+
+    def costs(self, i: int) -> np.ndarray:
+        """Change of the objective for each code of person i's group if i took it (inf
+        where a station has no room): pairs lost, colleague rounds, seats below the floor."""
+        g, u = self.group_of[i], self.carried[i]
+        lo, hi = self.span[g]
+        here = self._code_cells(u)
+        without = self.load.copy()  # the loads with i taken out
+        without[here] -= 1
+        below = without < self.floor
+        flags = np.stack([without >= self.room, below], axis=1).astype(float)
+        full, filled = (self.incidence[g] @ flags).T  # per code: full stations, seats lifted
+        short = int(below[here].sum()) - filled
+        cost = self.dist[lo:hi] - self.dist[u] - self.never[u, lo:hi] + self.penalty * short
+        others = self.carried[self.worthless[i]]
+        if others.size:  # a pair that brings nothing is no loss apart
+            cost -= self.never[others, lo:hi].sum(axis=0) - self.never[u, others].sum()
+        others = self.carried[self.colleagues[i]]
+        if others.size:
+            cost += self.colleague_cost * (
+                self.agree[others, lo:hi].sum(axis=0) - self.agree[u, others].sum()
+            )
+        return np.where(full == 0, cost, np.inf)
+
+    def start(self) -> bool:
+        """Each person in turn on the code losing fewest pairs (seeded ties); False when
+        somebody finds no room."""
+        for i, g in enumerate(self.group_of):
+            lo, hi = self.span[g]
+            cells = self.cells[g]
+            fits = (self.load[cells] < self.room[cells]).all(axis=1)
+            if not fits.any():
+                return False
+            short = (self.load[cells] < self.floor[cells]).sum(axis=1)
+            cost = np.where(fits, self.dist[lo:hi] - self.penalty * short, np.inf)
+            ties = np.flatnonzero(cost == cost.min())
+            self.carried[i] = lo + int(self.rng.choice(ties))
+            self._place(self.carried[i], 1)
+        return True
+
+    def anneal(self, steps: int, deadline: float) -> list[int]:
+        """The best codes seen over ``steps`` heat-bath steps (a random person draws a new
+        code of their group); ``deadline`` (perf_counter) only as a safety stop."""
+        value, best_value, best = 0.0, 0.0, self.carried.copy()
+        for step in range(steps):
+            if step % 512 == 0 and time.perf_counter() > deadline:
+                break
+            temperature = START_TEMPERATURE * (1 - step / steps) + 1e-3
+            i = int(self.rng.integers(self.people.size))
+            cost = self.costs(i)
+            weight = np.exp(-(cost - cost.min()) / temperature)
+            cumulative = np.cumsum(weight)
+            pick = int(np.searchsorted(cumulative, self.rng.random() * cumulative[-1]))
+            v = self.span[self.group_of[i]][0] + min(pick, cost.size - 1)
+            u = int(self.carried[i])
+            if v == u:
+                continue
+            self._place(u, -1)
+            self._place(v, 1)
+            self.carried[i] = v
+            value += float(cost[v - self.span[self.group_of[i]][0]])
+            if value < best_value - 1e-9:
+                best_value, best = value, self.carried.copy()
+        self.best_change = best_value
+        return best.tolist()
+
+    def plan(self, carried) -> np.ndarray:
+        """The plan of these codes, hosts at their stations."""
+        p = self.p
+        assign = seat_hosts(p, np.full((p.n_rounds, p.n_people), -1, dtype=np.int64))
+        for i, u in zip(self.people, carried, strict=True):
+            g, code = self.codes[u]
+            assign[list(self.group_rounds[g]), i] = code
+        return assign
+
+
+def _spans(code_groups: list[int], groups: int) -> list[tuple[int, int]]:
+    """Index range of each attendance group's codes (they come group by group)."""
+    bounds = np.searchsorted(code_groups, np.arange(groups + 1))
+    return [(int(bounds[g]), int(bounds[g + 1])) for g in range(groups)]
+
+
+def _steps(problem: Problem) -> int:
+    return int(min(MAX_STEPS, STEPS_PER_PERSON * problem.n_people) * problem.effort)
+
+
+def build(problem: Problem, deadline: float) -> np.ndarray | None:
+    """The plan of the best codes found, or None where the first placement finds no room."""
+    search = CodeAnnealer(problem, problem.seed)
+    if not search.start():
+        return None
+    return search.plan(search.anneal(_steps(problem), deadline))
