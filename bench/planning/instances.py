@@ -117,6 +117,7 @@ INSTANCES = [
         None,
     ),
     ("600 / 12x50 / 5 stations, known", lambda: with_history(600, 12, 50, 5, "stations"), None),
+    ("40 / 6x8 / 5 tables, a table to spare", lambda: uniform(40, 6, 8, 5, "tables"), None),
     ("2000 / 250x8 / 6 tables", lambda: uniform(2000, 250, 8, 6, "tables"), None),
     ("2000 / 12x167 / 6 stations", lambda: uniform(2000, 12, 167, 6, "stations"), None),
     ("SGP 5-3-7", lambda: golfer(5, 3, 7), 105),

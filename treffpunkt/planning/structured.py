@@ -6,7 +6,7 @@ from .request import Problem
 
 
 def builders_for(problem: Problem) -> list:
-    from . import clusters, codes, countsearch, tables
+    from . import clusters, codes, countsearch, fewer, tables
 
     out = []
     if codes.applies(problem):
@@ -19,4 +19,6 @@ def builders_for(problem: Problem) -> list:
         out.append(("cluster design", clusters.build))
     if clusters.folded_applies(problem):
         out.append(("folded cluster design", clusters.build_folded))
+    if fewer.applies(problem):
+        out.append(("designs on the fewest tables", fewer.build))
     return out

@@ -1,0 +1,46 @@
+"""Tables mode with tables to spare: the constructions plan on the fewest tables that seat
+everybody (tables are interchangeable, and fuller tables hold more pairs)."""
+
+from treffpunkt.planning import plan
+from treffpunkt.planning.fewer import _fewest_tables, applies
+from treffpunkt.planning.request import parse_request
+
+from .checks import rule_breaks
+
+
+def tables(people: int, capacities: list[int], rounds: int) -> dict:
+    return {
+        "rounds": rounds, "mode": "tables", "seed": 1,
+        "stations": [{"id": f"t{k}", "capacity": c} for k, c in enumerate(capacities)],
+        "participants": [{"id": f"p{i:03d}"} for i in range(people)],
+    }  # fmt: skip
+
+
+def test_forty_people_at_six_tables_of_eight_sit_at_five():
+    request = tables(40, [8] * 6, 5)
+    result = plan(request)
+    assert result["algorithm"].startswith("designs on the fewest tables")
+    assert rule_breaks(request, result["rounds"]) == []
+    assert result["metrics"]["new_pairs"] == 640  # on all six tables: 593; bound 660
+
+
+def test_the_largest_tables_are_kept_and_a_hosts_table_always():
+    request = tables(20, [4, 10, 6, 10, 4], 3)
+    assert _fewest_tables(parse_request(request)).tolist() == [1, 3]
+    request["participants"][0]["fixed_station"] = "t0"
+    assert _fewest_tables(parse_request(request)).tolist() == [0, 1, 3]
+    result = plan(request)
+    assert rule_breaks(request, result["rounds"]) == []
+    assert all("p000" in groups["t0"] for groups in result["rounds"])
+
+
+def test_the_busiest_round_decides_how_many_tables_are_needed():
+    request = tables(16, [8, 8, 8], 3)
+    assert _fewest_tables(parse_request(request)).tolist() == [0, 1]
+    request["participants"].append({"id": "late", "absent_rounds": [0]})
+    assert not applies(parse_request(request))  # 17 in rounds 1 and 2: all three needed
+
+
+def test_not_where_every_table_is_needed_nor_for_dialogue_stations():
+    assert not applies(parse_request(tables(48, [8] * 6, 5)))
+    assert not applies(parse_request({**tables(40, [8] * 6, 5), "mode": "stations"}))
