@@ -112,6 +112,7 @@ def test_late_arrivals_get_schedules_over_the_rounds_they_attend():
 
 def test_no_code_search_without_free_seats_or_beyond_its_table_size():
     assert not applies(parse_request(roomy(40, 4, 10, 3)))  # every seat taken
+    assert not applies(parse_request(roomy(38, 4, 10, 3)))  # 5 % free: moves mostly blocked
     assert not applies(parse_request(roomy(100, 10, 12, 4)))  # 5,040 schedules
     assert not applies(parse_request({**roomy(30, 3, 12, 3)}))  # the exact model's case
     assert applies(parse_request(roomy(30, 4, 10, 3)))

@@ -34,20 +34,29 @@ from .codes import _code_space, _fixed_misses
 from .feasibility import fixed_load, seat_hosts, staff_floor
 from .request import Problem
 
-MAX_CODES = 1200  # codes x codes tables; 8 stations x 4 rounds (1,680 codes) is beyond
+MAX_CODES = 2000  # codes x codes tables; 8 stations x 4 rounds (1,680 codes) is beyond
 STEPS_PER_PERSON = 200  # heat-bath steps: 45 people, 5 stations, 4 rounds in about 0.15 s
 MAX_STEPS = 8_000  # 80 people at 6 stations (360 codes) for 4 rounds: about 0.25 s
 CODE_WORK = 3_000_000  # codes scored in all: 720 codes (6 stations x 5 rounds) get 4,000 steps
-START_TEMPERATURE = 1.0  # in pairs: a code that loses one pair more is drawn e^-1 as often
+# With fewer free seats whole-schedule moves are mostly blocked: 165 people in 168 seats
+# and 80 in 84 spent 0.3 s for no gain.
+ROOMY = 1.1
+# Start temperature in pairs: 1, or one per 8 people of an average group, since a step's
+# gains grow with group size (101 people at 4 stations of 38 for 3 rounds: 3,270 new pairs at
+# 1, 3,327 at 3.2; 45 people at 5 stations of 12 about the same at 1 and 1.1).
+START_TEMPERATURE = 1.0
+PEOPLE_PER_DEGREE = 8
 
 
 def applies(problem: Problem) -> bool:
-    """Stations mode with free seats and a code space small enough to hold as a matrix."""
+    """Stations mode with a tenth more seats than people and a code space small enough to
+    hold as a matrix."""
     from . import codes
 
     if problem.mode != "stations" or problem.n_frozen or codes.applies(problem):
         return False
-    return problem.has_free_seats and 0 < _code_count(problem) <= MAX_CODES
+    roomy = problem.capacity.sum() >= ROOMY * problem.present.sum(axis=1).max()
+    return bool(roomy) and 0 < _code_count(problem) <= MAX_CODES
 
 
 def _patterns(problem: Problem) -> dict[tuple[int, ...], np.ndarray]:
@@ -97,19 +106,21 @@ class CodeAnnealer:
         self.floor = (staff_floor(problem) - load).ravel()
         self.penalty = float(problem.n_people)  # a seat below the floor outweighs any pairs
         self.agree = self._agreements()
-        self.never = (self.agree == 0).astype(np.int32)
+        self.never = (self.agree == 0).astype(np.int8)
         self._side_pairs()
         self.dist = _fixed_misses(problem, self.codes, self.group_rounds).astype(float)
         self.load = np.zeros(self.room.size, dtype=np.int64)
         self.carried = np.full(self.people.size, -1, dtype=np.int64)
         self.best_change = 0.0  # objective of the best codes less that of the start
+        group = problem.present.sum(axis=1).mean() / problem.n_stations
+        self.start_temperature = max(START_TEMPERATURE, group / PEOPLE_PER_DEGREE)
 
     def _agreements(self) -> np.ndarray:
         """(U, U) rounds in which carriers of the two codes share a station."""
         stations = np.full((len(self.codes), self.p.n_rounds), -1, dtype=np.int64)
         for u, (g, code) in enumerate(self.codes):
             stations[u, list(self.group_rounds[g])] = code
-        agree = np.zeros((len(self.codes),) * 2, dtype=np.int16)
+        agree = np.zeros((len(self.codes),) * 2, dtype=np.int8)
         for r in range(self.p.n_rounds):
             col = stations[:, r]
             agree += (col[:, None] == col[None, :]) & (col[:, None] >= 0)
@@ -180,7 +191,7 @@ class CodeAnnealer:
         for step in range(steps):
             if step % 512 == 0 and time.perf_counter() > deadline:
                 break
-            temperature = START_TEMPERATURE * (1 - step / steps) + 1e-3
+            temperature = self.start_temperature * (1 - step / steps) + 1e-3
             i = int(self.rng.integers(self.people.size))
             cost = self.costs(i)
             weight = np.exp(-(cost - cost.min()) / temperature)
