@@ -20,7 +20,7 @@ from .greedy import greedy_plan, latin_plan
 from .metrics import objective_terms, plan_score
 from .request import Problem
 from .search import improve
-from .staffing import staff
+from .staffing import nobody_alone, staff
 
 RESTART_PEOPLE = 40  # up to here a plan without a construction gets several searches
 RESTARTS = 2  # further starts from other greedy plans
@@ -61,7 +61,15 @@ def is_perfect(problem: Problem, assign: np.ndarray, bound: int) -> bool:
 
 
 def solve(problem: Problem, bound: int) -> tuple[np.ndarray, str]:
-    """The plan (R, N station per person, -1 absent) and the name of the method behind it."""
+    """The plan (R, N station per person, -1 absent) and the name of the method behind it;
+    at tables nobody is left alone (``staffing.nobody_alone``)."""
+    plan, name = _solve(problem, bound)
+    if problem.mode == "tables":
+        plan = nobody_alone(problem, plan)
+    return plan, name
+
+
+def _solve(problem: Problem, bound: int) -> tuple[np.ndarray, str]:
     deadline = time.perf_counter() + problem.time_limit_s
     check_feasible(problem)
     candidates = []

@@ -6,6 +6,9 @@ moderator alone there. In ``stations`` mode each station is a topic with someone
 it, so in every open round in which at least as many movable people (no ``fixed_station``)
 are present as there are stations, each station gets one of them besides its fixed hosts.
 That is its *staffing floor*; tables are interchangeable, an empty table costs nothing.
+At tables nobody sits alone either (``nobody_alone``): the objective would seat 11 people
+at 3 tables of 5 as 5 + 5 + 1 (20 pairs a round against 15 for 4 + 4 + 3), the same person
+alone in every round; a table holds nobody or at least two, where the round allows it.
 
 ``staff`` lifts a plan to the floor with the cheapest moves (and, where single moves are
 stuck, by giving people whole new schedules); the local search then never takes a station
@@ -141,3 +144,46 @@ def _move(problem, x, sizes, floor, r: int, i: int, k: int) -> np.ndarray | None
         return None
     plan[s, i] = old
     return plan
+
+
+def nobody_alone(problem: Problem, assign: np.ndarray) -> np.ndarray:
+    """``assign`` (tables mode) with nobody alone at a table in an open round, where a move
+    can fix it: the lone person joins another table with room, or someone from a table of
+    three or more joins them; the option that costs the objective least."""
+    x = assign
+    for r in range(problem.n_frozen, problem.n_rounds):
+        stuck: set[int] = set()
+        while True:
+            sizes = np.bincount(x[r][x[r] >= 0], minlength=problem.n_stations)
+            lonely = [int(k) for k in np.flatnonzero(sizes == 1) if k not in stuck]
+            if not lonely:
+                break
+            options = _company(problem, x, sizes, r, lonely[0])
+            if not options:
+                stuck.add(lonely[0])
+            elif problem.n_people > SCORED_UP_TO:
+                x = options[0]
+            else:
+                x = max(options, key=lambda plan: plan_score(problem, plan))
+    return x
+
+
+def _company(problem: Problem, x: np.ndarray, sizes: np.ndarray, r: int, k: int) -> list:
+    """Plans in which the one person at table k in round r has company."""
+    alone = int(np.flatnonzero(x[r] == k)[0])
+    out = []
+    if problem.fixed[alone] < 0:  # to a table with people and room
+        for other in np.flatnonzero((sizes >= 1) & (sizes < problem.capacity)):
+            if other != k:
+                plan = x.copy()
+                plan[r, alone] = other
+                out.append(plan)
+    movers = np.flatnonzero((x[r] >= 0) & (problem.fixed < 0))
+    movers = movers[sizes[x[r, movers]] >= 3]  # the table left behind keeps two
+    movers = movers[np.argsort(-sizes[x[r, movers]], kind="stable")][:MAX_CANDIDATES]
+    if sizes[k] < problem.capacity[k]:
+        for i in movers:
+            plan = x.copy()
+            plan[r, i] = k
+            out.append(plan)
+    return out

@@ -1,5 +1,6 @@
-"""Tables mode with tables to spare: the constructions plan on the fewest tables that seat
-everybody (tables are interchangeable, and fuller tables hold more pairs)."""
+"""Tables mode with seats to spare: the constructions plan on the fewest tables that seat
+everybody (tables are interchangeable, and fuller tables hold more pairs), and nobody sits
+alone at a table."""
 
 from treffpunkt.planning import plan
 from treffpunkt.planning.fewer import _fewest_tables, applies
@@ -44,3 +45,27 @@ def test_the_busiest_round_decides_how_many_tables_are_needed():
 def test_not_where_every_table_is_needed_nor_for_dialogue_stations():
     assert not applies(parse_request(tables(48, [8] * 6, 5)))
     assert not applies(parse_request({**tables(40, [8] * 6, 5), "mode": "stations"}))
+
+
+def lone_people(rounds: list[dict]) -> list[tuple[int, str]]:
+    return [(r, table) for r, groups in enumerate(rounds) for table, members in groups.items()
+            if len(members) == 1]  # fmt: skip
+
+
+def test_nobody_sits_alone_even_where_pairs_would_gain():
+    # 5 + 5 + 1 makes 20 pairs a round, 4 + 4 + 3 only 15: the search left someone alone
+    # at t2 in every round.
+    request = tables(11, [5, 5, 5], 3)
+    result = plan(request)
+    assert rule_breaks(request, result["rounds"]) == []
+    assert lone_people(result["rounds"]) == []
+
+
+def test_a_host_left_alone_at_their_table_gets_company():
+    # Ten guests fill the other two tables (20 pairs a round) unless one joins the host.
+    request = tables(11, [2, 5, 5], 2)
+    request["participants"][0]["fixed_station"] = "t0"
+    result = plan(request)
+    assert rule_breaks(request, result["rounds"]) == []
+    assert lone_people(result["rounds"]) == []
+    assert all(len(groups["t0"]) >= 2 for groups in result["rounds"])
