@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from treffpunkt.planning import PlanningError, plan
 from treffpunkt.planning.chains import ChainAnnealer, chain_rounds
-from treffpunkt.planning.clusters import folded_schedule
+from treffpunkt.planning.clusters import extended_schedule, folded_schedule
 from treffpunkt.planning.feasibility import check_feasible
 from treffpunkt.planning.frozen import rule_violations
 from treffpunkt.planning.greedy import greedy_plan, latin_plan
@@ -188,3 +188,31 @@ def test_large_groups_at_every_one_of_six_stations_travel_in_chain_searched_clus
     result = plan(full_rotation(120, 6, 20))
     assert result["algorithm"].startswith("cluster design")
     assert result["metrics"]["new_pairs"] >= 4950
+
+
+@pytest.mark.parametrize(("k", "rounds"), [(6, 4), (6, 6), (10, 10), (14, 5), (14, 14)])
+def test_the_extended_design_keeps_every_station_near_an_even_share(k, rounds):
+    schedule = extended_schedule(k, rounds)
+    clusters = schedule.shape[1]
+    assert clusters == (k - 1) * (k - 2)
+    assert all(len(set(schedule[:, c])) == rounds for c in range(clusters))  # no revisit
+    share = clusters / k
+    for r in range(rounds):
+        loads = Counter(schedule[r].tolist())
+        assert set(loads) == set(range(k))
+        assert all(share - 2 < load < share + 2 for load in loads.values())
+    meetings = (schedule[:, :, None] == schedule[:, None, :]).sum(axis=0)
+    np.fill_diagonal(meetings, 0)
+    assert meetings.max() <= 2
+
+
+def test_no_extended_design_where_one_station_fewer_is_not_a_prime_power():
+    assert extended_schedule(7, 4) is None  # 6 is not a prime power
+
+
+def test_everyone_everywhere_at_fourteen_stations_takes_the_extended_design():
+    request = full_rotation(300, 14, 22)
+    result = plan(request)
+    assert result["algorithm"].startswith("extended cluster design")
+    assert rule_breaks(request, result["rounds"]) == []
+    assert result["metrics"]["new_pairs"] >= 35000  # cluster search and Latin rotation: 28,789

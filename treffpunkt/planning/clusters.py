@@ -112,6 +112,77 @@ def folded_schedule(k: int, rounds: int) -> np.ndarray | None:
     return schedule
 
 
+def extended_schedule(k: int, rounds: int) -> np.ndarray | None:
+    """Stations mode: the design for q = k - 1 stations (a prime power) extended to k.
+
+    Cluster (c, x), c != 0, is at m*c + x in GF(q) in round m < q. Station q (new) takes,
+    in one round t of a cluster the cluster instead of its station there, which the cluster
+    visits in round q (new; where ``rounds`` = k) - or the cluster is at q in round q itself;
+    with fewer rounds only some clusters visit q. t is chosen cluster by cluster to keep every
+    (round, station) near (k - 1)(k - 2) / k clusters (least growth of the sum of squared
+    loads, ties to the earliest round). Clusters meet at most once
+    in the design, and in the rounds they share at q or in round q once more at most each.
+    """
+    q = k - 1
+    if prime_power(q) is None or not 2 <= rounds <= k:
+        return None
+    add, mul = field(q)
+    c, x = np.divmod(np.arange((q - 1) * q), q)
+    c += 1
+    base = add[mul[np.arange(q)[:, None], c[None, :]], x[None, :]]  # (q, clusters)
+    finite = min(rounds, q)
+    schedule = np.full((rounds, base.shape[1]), -1, dtype=np.int64)
+    schedule[:finite] = base[:finite]
+    load = np.zeros((rounds, k), dtype=np.int64)
+    np.add.at(load, (np.arange(finite)[:, None], base[:finite]), 1)
+    for col in range(base.shape[1]):
+        t = _extension_round(load, base[:, col], finite, rounds > q)
+        if t < 0:
+            continue
+        if t == q:
+            schedule[q, col] = q
+            load[q, q] += 1
+            continue
+        schedule[t, col] = q
+        load[t, q] += 1
+        load[t, base[t, col]] -= 1
+        if rounds > q:
+            schedule[q, col] = base[t, col]
+            load[q, base[t, col]] += 1
+    return schedule
+
+
+def _extension_round(load: np.ndarray, code: np.ndarray, finite: int, new_round: bool) -> int:
+    """The round in which a cluster visits the new station (-1: none; only without the
+    new round): least growth of the sum of squared loads."""
+    q = load.shape[1] - 1
+    best, best_growth = (q, 2 * load[q, q] + 1) if new_round else (-1, 0)
+    for t in range(finite):
+        growth = 2 * load[t, q] + 1 + (1 - 2 * load[t, code[t]])
+        if new_round:
+            growth += 2 * load[q, code[t]] + 1
+        if growth < best_growth:
+            best, best_growth = t, growth
+    return best
+
+
+def extended_applies(problem: Problem) -> bool:
+    """Stations mode without an exact cluster design, and K - 1 a prime power."""
+    k = problem.n_stations
+    return (
+        problem.no_revisit
+        and not problem.n_frozen
+        and problem.n_rounds >= 2
+        and _always_there(problem) >= k
+        and prime_power(k - 1) is not None
+        and design_schedule(k, problem.n_rounds, True) is None
+    )
+
+
+def build_extended(problem: Problem, deadline: float) -> np.ndarray | None:
+    return _build_from(problem, extended_schedule(problem.n_stations, problem.n_rounds))
+
+
 def folded_applies(problem: Problem) -> bool:
     """Stations mode without an exact cluster design, and K + 1 a prime power."""
     k = problem.n_stations

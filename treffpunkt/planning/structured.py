@@ -19,6 +19,8 @@ def builders_for(problem: Problem) -> list:
         out.append(("cluster design", clusters.build))
     if clusters.folded_applies(problem):
         out.append(("folded cluster design", clusters.build_folded))
+    if clusters.extended_applies(problem):
+        out.append(("extended cluster design", clusters.build_extended))
     if fewer.applies(problem):
         out.append(("designs on the fewest tables", fewer.build))
     return out
