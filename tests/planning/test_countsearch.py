@@ -24,7 +24,7 @@ def roomy(people: int, stations: int, capacity: int, rounds: int) -> dict:
 
 @st.composite
 def roomy_meetings(draw):
-    """Stations mode with free seats, late arrivals, a host, colleagues and known pairs."""
+    """Stations mode with free seats, late arrivals, hosts, colleagues and known pairs."""
     n_stations = draw(st.integers(3, 5))
     rounds = draw(st.integers(2, n_stations))
     caps = [draw(st.integers(3, 8)) for _ in range(n_stations)]
@@ -37,11 +37,13 @@ def roomy_meetings(draw):
         if draw(st.integers(0, 5)) == 0:
             person["absent_rounds"] = [draw(st.integers(0, rounds - 1))]
         people.append(person)
-    if draw(st.booleans()):  # a host without organisation (see the exactness test)
-        people[0] = {"id": "p0", "fixed_station": "s0"}
+    for h in range(draw(st.integers(0, 2))):  # hosts, maybe colleagues of some
+        people[h] = {"id": f"p{h}", "fixed_station": f"s{h}"}
+        if draw(st.booleans()):
+            people[h]["organisation"] = "o0"
     return {
         "rounds": rounds, "mode": "stations", "participants": people,
-        "known_pairs": [["p1", "p2"]] if draw(st.booleans()) and n_people > 2 else [],
+        "known_pairs": [["p0", "p2"]] if draw(st.booleans()) and n_people > 2 else [],
         "stations": [{"id": f"s{k}", "capacity": c} for k, c in enumerate(caps)],
         "seed": draw(st.integers(0, 9)),
     }  # fmt: skip

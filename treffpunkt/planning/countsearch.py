@@ -12,11 +12,13 @@ count solver can take:
   groups); a step gives one person a code of their group, all of the group's codes scored
   at once with numpy and one drawn with Boltzmann weights (a heat-bath step: far more
   progress per second than single random proposals once there are 100+ codes);
-* objective: pairs with a new contact that never meet (``never`` between codes, fixed hosts
-  never met), colleague meetings at their weight, and a prohibitive penalty per seat below
-  the staffing floor (``feasibility.staff_floor``); capacities are kept by every step;
-* scores come from one vector kept up to date (``dist = never @ people per code + misses``)
-  plus each person's few colleagues and known pairs, so every step is scored exactly;
+* objective: pairs with a new contact that never meet (``never`` between codes, hosts never
+  met), colleague meetings at their weight (also with hosts), and a prohibitive penalty per
+  seat below the staffing floor (``feasibility.staff_floor``); capacities are kept by every
+  step;
+* scores come from one vector kept up to date (``dist = never @ people per code``), each
+  person's cost towards the hosts, and their few colleagues and known pairs, so every step
+  is scored exactly;
 * the temperature falls linearly over a budget counted in steps, seeded: same request,
   same plan on every machine.
 
@@ -30,7 +32,7 @@ import time
 
 import numpy as np
 
-from .codes import _code_space, _fixed_misses
+from .codes import _code_space
 from .feasibility import fixed_load, seat_hosts, staff_floor
 from .request import Problem
 
@@ -105,10 +107,14 @@ class CodeAnnealer:
         self.room = (problem.capacity[None, :] - load).ravel()
         self.floor = (staff_floor(problem) - load).ravel()
         self.penalty = float(problem.n_people)  # a seat below the floor outweighs any pairs
+        self.stations = np.full((len(self.codes), problem.n_rounds), -1, dtype=np.int64)
+        for u, (g, code) in enumerate(self.codes):  # station per round, -1 where away
+            self.stations[u, list(self.group_rounds[g])] = code
         self.agree = self._agreements()
         self.never = (self.agree == 0).astype(np.int8)
         self._side_pairs()
-        self.dist = _fixed_misses(problem, self.codes, self.group_rounds).astype(float)
+        self.host_cost = self._host_costs()
+        self.dist = np.zeros(len(self.codes))  # people on codes that never meet each code
         self.load = np.zeros(self.room.size, dtype=np.int64)
         self.carried = np.full(self.people.size, -1, dtype=np.int64)
         self.best_change = 0.0  # objective of the best codes less that of the start
@@ -117,9 +123,7 @@ class CodeAnnealer:
 
     def _agreements(self) -> np.ndarray:
         """(U, U) rounds in which carriers of the two codes share a station."""
-        stations = np.full((len(self.codes), self.p.n_rounds), -1, dtype=np.int64)
-        for u, (g, code) in enumerate(self.codes):
-            stations[u, list(self.group_rounds[g])] = code
+        stations = self.stations
         agree = np.zeros((len(self.codes),) * 2, dtype=np.int8)
         for r in range(self.p.n_rounds):
             col = stations[:, r]
@@ -136,6 +140,22 @@ class CodeAnnealer:
         self.colleagues = [np.flatnonzero(row) for row in p.colleague[np.ix_(people, people)]]
         new = p.weights["new_pairs"]
         self.colleague_cost = p.weights["colleagues"] / new if new > 0 else 0.0
+
+    def _host_costs(self) -> list[np.ndarray]:
+        """Per person, each code's cost towards the hosts (fixed people): a host with a new
+        contact never met is a pair lost, a colleague host costs the colleague weight per
+        round shared."""
+        p = self.p
+        hosts = np.flatnonzero(p.fixed >= 0)
+        at_host = (self.stations[:, :, None] == p.fixed[hosts]) & p.present[:, hosts]
+        shared = at_host.sum(axis=1).astype(float)  # (U, hosts)
+        out = []
+        for i, person in enumerate(self.people):
+            lo, hi = self.span[self.group_of[i]]
+            lost = (shared[lo:hi] == 0) @ p.valuable[person, hosts].astype(float)
+            colleague = shared[lo:hi] @ p.colleague[person, hosts].astype(float)
+            out.append(lost + self.colleague_cost * colleague)
+        return out
 
     def _code_cells(self, u: int) -> np.ndarray:
         g = self.codes[u][0]
@@ -158,6 +178,8 @@ class CodeAnnealer:
         full, filled = (self.incidence[g] @ flags).T  # per code: full stations, seats lifted
         short = int(below[here].sum()) - filled
         cost = self.dist[lo:hi] - self.dist[u] - self.never[u, lo:hi] + self.penalty * short
+        host = self.host_cost[i]
+        cost += host - host[u - lo]
         others = self.carried[self.worthless[i]]
         if others.size:  # a pair that brings nothing is no loss apart
             cost -= self.never[others, lo:hi].sum(axis=0) - self.never[u, others].sum()
@@ -178,7 +200,8 @@ class CodeAnnealer:
             if not fits.any():
                 return False
             short = (self.load[cells] < self.floor[cells]).sum(axis=1)
-            cost = np.where(fits, self.dist[lo:hi] - self.penalty * short, np.inf)
+            cost = self.dist[lo:hi] + self.host_cost[i] - self.penalty * short
+            cost = np.where(fits, cost, np.inf)
             ties = np.flatnonzero(cost == cost.min())
             self.carried[i] = lo + int(self.rng.choice(ties))
             self._place(self.carried[i], 1)
