@@ -8,10 +8,11 @@ and local search, about 700 from this search. It works on the code model of ``co
 (two people meet iff their codes agree in some round) with more stations than the exact
 count solver can take:
 
-* people are grouped by the rounds they attend (late arrivals, early leavers form their own
-  groups); a step gives one person a code of their group, all of the group's codes scored
-  at once with numpy and one drawn with Boltzmann weights (a heat-bath step: far more
-  progress per second than single random proposals once there are 100+ codes);
+* people are grouped by the open rounds they attend (late arrivals, early leavers form their
+  own groups) and, in a live re-plan, by the stations they visited in the held rounds; a
+  step gives one person a code of their group, all of the group's codes scored at once with
+  numpy and one drawn with Boltzmann weights (a heat-bath step: far more progress per second
+  than single random proposals once there are 100+ codes);
 * objective: pairs with a new contact that never meet (``never`` between codes, hosts never
   met), colleague meetings at their weight (also with hosts), and a prohibitive penalty per
   seat below the staffing floor (``feasibility.staff_floor``); capacities are kept by every
@@ -34,6 +35,7 @@ import numpy as np
 
 from .codes import _code_space
 from .feasibility import fixed_load, seat_hosts, staff_floor
+from .metrics import meet_counts
 from .request import Problem
 
 MAX_CODES = 2000  # codes x codes tables; 8 stations x 4 rounds (1,680 codes) is beyond
@@ -55,29 +57,42 @@ def applies(problem: Problem) -> bool:
     hold as a matrix."""
     from . import codes
 
-    if problem.mode != "stations" or problem.n_frozen or codes.applies(problem):
+    if problem.mode != "stations" or codes.applies(problem):
         return False
-    roomy = problem.capacity.sum() >= ROOMY * problem.present.sum(axis=1).max()
+    busiest = problem.present[problem.n_frozen :].sum(axis=1).max(initial=0)
+    roomy = problem.capacity.sum() >= ROOMY * busiest
     return bool(roomy) and 0 < _code_count(problem) <= MAX_CODES
 
 
-def _patterns(problem: Problem) -> dict[tuple[int, ...], np.ndarray]:
-    """Movers by the rounds they attend (nobody who misses every round)."""
+Group = tuple[tuple[int, ...], frozenset[int]]  # open rounds attended, stations held already
+
+
+def _groups(problem: Problem) -> dict[Group, np.ndarray]:
+    """Movers by the open rounds they attend and (no revisits) the stations they visited in
+    held rounds; nobody who misses every open round."""
     movers = np.flatnonzero(problem.fixed < 0)
-    out: dict[tuple[int, ...], list[int]] = {}
+    held = problem.frozen
+    out: dict[Group, list[int]] = {}
     for i in movers:
-        rounds = tuple(int(r) for r in np.flatnonzero(problem.present[:, i]))
+        rounds = tuple(int(r) for r in np.flatnonzero(problem.present[:, i])
+                       if r >= problem.n_frozen)  # fmt: skip
+        visited = frozenset(int(k) for k in held[:, i] if k >= 0) if problem.no_revisit else []
         if rounds:
-            out.setdefault(rounds, []).append(int(i))
-    return {rounds: np.array(people) for rounds, people in out.items()}
+            out.setdefault((rounds, frozenset(visited)), []).append(int(i))
+    return {group: np.array(people) for group, people in out.items()}
+
+
+def _group_codes(problem: Problem, group: Group) -> list[tuple[int, ...]]:
+    rounds, visited = group
+    return [code for code in _code_space(problem, rounds) if visited.isdisjoint(code)]
 
 
 def _code_count(problem: Problem) -> int:
     k = problem.n_stations
     total = 0
-    for rounds in _patterns(problem):
+    for rounds, visited in _groups(problem):
         r = len(rounds)
-        total += math.perm(k, r) if problem.no_revisit else k**r
+        total += math.perm(k - len(visited), r) if problem.no_revisit else k**r
         if total > MAX_CODES:
             break
     return total
@@ -89,10 +104,10 @@ class CodeAnnealer:
     def __init__(self, problem: Problem, seed: int):
         self.p = problem
         self.rng = np.random.default_rng(seed)
-        groups = _patterns(problem)
-        self.group_rounds = list(groups)
-        self.codes = [(g, code) for g, rounds in enumerate(self.group_rounds)
-                      for code in _code_space(problem, rounds)]  # fmt: skip
+        groups = _groups(problem)
+        self.group_rounds = [rounds for rounds, _ in groups]
+        self.codes = [(g, code) for g, group in enumerate(groups)
+                      for code in _group_codes(problem, group)]  # fmt: skip
         self.span = _spans([g for g, _ in self.codes], len(groups))
         self.people = np.concatenate(list(groups.values()))
         self.group_of = [g for g, people in enumerate(groups.values()) for _ in people]
@@ -134,7 +149,8 @@ class CodeAnnealer:
         """Per person, the others whose meeting brings no new contact, and the colleagues
         among them (each shared round costs the colleague weight, in pairs)."""
         p, people = self.p, self.people
-        worthless = ~p.valuable[np.ix_(people, people)]
+        self.met_before = meet_counts(p.frozen) > 0  # in held rounds: no new contact now
+        worthless = ~p.valuable[np.ix_(people, people)] | self.met_before[np.ix_(people, people)]
         np.fill_diagonal(worthless, False)
         self.worthless = [np.flatnonzero(row) for row in worthless]
         self.colleagues = [np.flatnonzero(row) for row in p.colleague[np.ix_(people, people)]]
@@ -152,7 +168,8 @@ class CodeAnnealer:
         out = []
         for i, person in enumerate(self.people):
             lo, hi = self.span[self.group_of[i]]
-            lost = (shared[lo:hi] == 0) @ p.valuable[person, hosts].astype(float)
+            valuable = p.valuable[person, hosts] & ~self.met_before[person, hosts]
+            lost = (shared[lo:hi] == 0) @ valuable.astype(float)
             colleague = shared[lo:hi] @ p.colleague[person, hosts].astype(float)
             out.append(lost + self.colleague_cost * colleague)
         return out
@@ -234,9 +251,10 @@ class CodeAnnealer:
         return best.tolist()
 
     def plan(self, carried) -> np.ndarray:
-        """The plan of these codes, hosts at their stations."""
+        """The plan of these codes, hosts at their stations, held rounds as they were."""
         p = self.p
         assign = seat_hosts(p, np.full((p.n_rounds, p.n_people), -1, dtype=np.int64))
+        assign[: p.n_frozen] = p.frozen
         for i, u in zip(self.people, carried, strict=True):
             g, code = self.codes[u]
             assign[list(self.group_rounds[g]), i] = code
