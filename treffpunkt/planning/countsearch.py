@@ -38,7 +38,7 @@ from .feasibility import fixed_load, seat_hosts, staff_floor
 from .metrics import meet_counts
 from .request import Problem
 
-MAX_CODES = 2000  # codes x codes tables; 8 stations x 4 rounds (1,680 codes) is beyond
+MAX_CODES = 2000  # two codes x codes tables of bytes (4 MB each); 8 stations x 4 rounds: 1,680
 STEPS_PER_PERSON = 200  # heat-bath steps: 45 people, 5 stations, 4 rounds in about 0.15 s
 MAX_STEPS = 8_000  # 80 people at 6 stations (360 codes) for 4 rounds: about 0.25 s
 CODE_WORK = 3_000_000  # codes scored in all: 720 codes (6 stations x 5 rounds) get 4,000 steps
