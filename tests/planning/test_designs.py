@@ -209,3 +209,17 @@ def test_the_tabu_search_removes_repeats_and_keeps_the_rules():
     assert repeats > 0 and np.maximum(meet_counts(found) - 1, 0).sum() == 0
     assert all(len(set(found[:, c])) == 3 for c in range(30))
     assert all((np.bincount(row, minlength=6) == 5).all() for row in found)
+
+
+def test_colleagues_are_dealt_to_points_of_the_golfer_design_that_never_meet():
+    # 8-4-9: everyone meets 27 of 31 others; four colleagues each can sit on four points that
+    # never meet, so the design alone keeps every colleague apart (no search needed).
+    request = {
+        "rounds": 9, "mode": "tables", "seed": 1,
+        "stations": [{"id": f"t{k}", "capacity": 4} for k in range(8)],
+        "participants": [{"id": f"p{i:02d}", "organisation": f"o{i // 4}"} for i in range(32)],
+    }  # fmt: skip
+    result = plan(request)
+    assert result["algorithm"] == "zero-repeat design"
+    assert recount(request, result["rounds"])["colleague_meetings"] == 0
+    assert result["metrics"]["new_pairs"] == 432

@@ -2,9 +2,9 @@
 
 The design has T groups of s points per round (s = ceil(N / T)); surplus points stay empty
 seats. Hosts (fixed people) take points that never meet each other, and in every round the
-group of a host is labelled with the host's table. Which person gets which point is left to
-the local search (whole-schedule swaps keep the design and move colleagues, known pairs and
-categories around).
+group of a host is labelled with the host's table. People are dealt to points as to clusters
+of one (``deal.py``): colleagues and known pairs on points that never meet where they can;
+the local search then moves categories around by whole-schedule swaps, which keep the design.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import time
 import numpy as np
 
 from . import cyclic, designs
+from .deal import deal
 from .metrics import meet_counts
 from .request import Problem
 
@@ -60,11 +61,18 @@ def _deal(problem: Problem, points: np.ndarray) -> np.ndarray | None:
     # Surplus points are the last ones (in the transversal design: the last row, spread over
     # all tables); people take the others.
     free = [p for p in range(problem.n_people + len(hosts)) if p not in set(host_points)]
-    free = [p for p in free if p < n_points][: problem.n_people - len(hosts)]
-    movers = rng.permutation(np.flatnonzero(problem.fixed < 0))
+    free = np.array([p for p in free if p < n_points][: problem.n_people - len(hosts)])
+    movers = np.flatnonzero(problem.fixed < 0)
     point_of = np.empty(problem.n_people, dtype=np.int64)
     point_of[hosts] = host_points
-    point_of[movers] = free
+    # Pairs without a new contact (colleagues, known) on points that never meet, where any.
+    worthless = ~problem.valuable
+    np.fill_diagonal(worthless, False)
+    if worthless[np.ix_(movers, movers)].any():
+        sizes = np.ones(free.size, dtype=np.int64)
+        point_of[movers] = free[deal(problem, points[:, free], sizes, movers, worthless, rng)]
+    else:  # any order will do (dealing 2,000 people costs 0.25 s)
+        point_of[rng.permutation(movers)] = free
     groups = points[:, point_of]  # (R, N) design group per person
     labels = _table_labels(problem, groups, hosts)
     if labels is None:
