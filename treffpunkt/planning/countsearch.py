@@ -120,6 +120,7 @@ class CodeAnnealer:
             np.put_along_axis(self.incidence[g], cells, 1.0, axis=1)
         load = fixed_load(problem)
         self.room = (problem.capacity[None, :] - load).ravel()
+        self.flags = np.zeros((self.room.size, 2))
         self.floor = (staff_floor(problem) - load).ravel()
         self.penalty = float(problem.n_people)  # a seat below the floor outweighs any pairs
         self.stations = np.full((len(self.codes), problem.n_rounds), -1, dtype=np.int64)
@@ -191,7 +192,9 @@ class CodeAnnealer:
         without = self.load.copy()  # the loads with i taken out
         without[here] -= 1
         below = without < self.floor
-        flags = np.stack([without >= self.room, below], axis=1).astype(float)
+        flags = self.flags  # (cells, 2) floats, reused: full stations, stations below floor
+        flags[:, 0] = without >= self.room
+        flags[:, 1] = below
         full, filled = (self.incidence[g] @ flags).T  # per code: full stations, seats lifted
         short = int(below[here].sum()) - filled
         cost = self.dist[lo:hi] - self.dist[u] - self.never[u, lo:hi] + self.penalty * short
@@ -228,15 +231,17 @@ class CodeAnnealer:
         """The best codes seen over ``steps`` heat-bath steps (a random person draws a new
         code of their group); ``deadline`` (perf_counter) only as a safety stop."""
         value, best_value, best = 0.0, 0.0, self.carried.copy()
+        who = self.rng.integers(self.people.size, size=steps).tolist()
+        draws = self.rng.random(steps).tolist()
         for step in range(steps):
             if step % 512 == 0 and time.perf_counter() > deadline:
                 break
             temperature = self.start_temperature * (1 - step / steps) + 1e-3
-            i = int(self.rng.integers(self.people.size))
+            i = who[step]
             cost = self.costs(i)
-            weight = np.exp(-(cost - cost.min()) / temperature)
+            weight = np.exp((cost.min() - cost) / temperature)
             cumulative = np.cumsum(weight)
-            pick = int(np.searchsorted(cumulative, self.rng.random() * cumulative[-1]))
+            pick = int(np.searchsorted(cumulative, draws[step] * cumulative[-1]))
             v = self.span[self.group_of[i]][0] + min(pick, cost.size - 1)
             u = int(self.carried[i])
             if v == u:
