@@ -37,6 +37,8 @@ def roomy_meetings(draw):
             person["organisation"] = f"o{draw(st.integers(0, 3))}"
         if draw(st.integers(0, 5)) == 0:
             person["absent_rounds"] = [draw(st.integers(0, rounds - 1))]
+        if draw(st.integers(0, 3)) == 0:
+            person["preferences"] = {f"s{draw(st.integers(0, n_stations - 1))}": 3}
         people.append(person)
     for h in range(draw(st.integers(0, 2))):  # hosts, maybe colleagues of some
         people[h] = {"id": f"p{h}", "fixed_station": f"s{h}"}
@@ -61,11 +63,19 @@ def as_rounds(problem, assign) -> list[dict]:
              for k, sid in enumerate(problem.station_ids)} for row in assign]  # fmt: skip
 
 
+def preference_points(request: dict, rounds: list[dict]) -> int:
+    wants = {p["id"]: p.get("preferences", {}) for p in request["participants"]}
+    return sum(wants[pid].get(sid, 0) for groups in rounds for sid, members in groups.items()
+               for pid in members)  # fmt: skip
+
+
 def annealer_objective(request: dict, rounds: list[dict], search: CodeAnnealer) -> float:
     """What the annealer minimises, recounted from the plan: new pairs missed, colleague
-    meetings at their weight, seats below the staffing floor at a prohibitive price."""
+    meetings and preference points at their weights (default: 100 and 2 against 1,000 per
+    pair), seats below the staffing floor at a prohibitive price."""
     counts = recount(request, rounds)
-    return (-counts["new_pairs"] + search.colleague_cost * counts["colleague_meetings"]
+    return (-counts["new_pairs"] + 0.1 * counts["colleague_meetings"]
+            - 0.002 * preference_points(request, rounds)
             + search.penalty * seats_short(request, rounds))  # fmt: skip
 
 

@@ -14,12 +14,12 @@ count solver can take:
   numpy and one drawn with Boltzmann weights (a heat-bath step: far more progress per second
   than single random proposals once there are 100+ codes);
 * objective: pairs with a new contact that never meet (``never`` between codes, hosts never
-  met), colleague meetings at their weight (also with hosts), and a prohibitive penalty per
-  seat below the staffing floor (``feasibility.staff_floor``); capacities are kept by every
-  step;
+  met), colleague meetings and preference points at their weights, and a prohibitive penalty
+  per seat below the staffing floor (``feasibility.staff_floor``); capacities are kept by
+  every step;
 * scores come from one vector kept up to date (``dist = never @ people per code``), each
-  person's cost towards the hosts, and their few colleagues and known pairs, so every step
-  is scored exactly;
+  person's own costs per code (hosts, preferences), and their few colleagues and known
+  pairs, so every step is scored exactly;
 * the temperature falls linearly over a budget counted in steps, seeded: same request,
   same plan on every machine.
 
@@ -129,7 +129,7 @@ class CodeAnnealer:
         self.agree = self._agreements()
         self.never = (self.agree == 0).astype(np.int8)
         self._side_pairs()
-        self.host_cost = self._host_costs()
+        self.own_cost = self._personal_costs()
         self.dist = np.zeros(len(self.codes))  # people on codes that never meet each code
         self.load = np.zeros(self.room.size, dtype=np.int64)
         self.carried = np.full(self.people.size, -1, dtype=np.int64)
@@ -158,21 +158,25 @@ class CodeAnnealer:
         new = p.weights["new_pairs"]
         self.colleague_cost = p.weights["colleagues"] / new if new > 0 else 0.0
 
-    def _host_costs(self) -> list[np.ndarray]:
-        """Per person, each code's cost towards the hosts (fixed people): a host with a new
-        contact never met is a pair lost, a colleague host costs the colleague weight per
-        round shared."""
+    def _personal_costs(self) -> list[np.ndarray]:
+        """Per person, each code's cost of their own: a host (fixed person) with a new contact
+        never met is a pair lost, a colleague host costs the colleague weight per round
+        shared, and preference points count at their weight (all in pairs)."""
         p = self.p
         hosts = np.flatnonzero(p.fixed >= 0)
         at_host = (self.stations[:, :, None] == p.fixed[hosts]) & p.present[:, hosts]
         shared = at_host.sum(axis=1).astype(float)  # (U, hosts)
+        at = (self.stations[:, :, None] == np.arange(p.n_stations)).sum(axis=1)  # (U, K)
+        new = p.weights["new_pairs"]
+        preference_worth = p.weights["preferences"] / new if new > 0 else 0.0
         out = []
         for i, person in enumerate(self.people):
             lo, hi = self.span[self.group_of[i]]
             valuable = p.valuable[person, hosts] & ~self.met_before[person, hosts]
             lost = (shared[lo:hi] == 0) @ valuable.astype(float)
             colleague = shared[lo:hi] @ p.colleague[person, hosts].astype(float)
-            out.append(lost + self.colleague_cost * colleague)
+            points = at[lo:hi] @ p.pref[person]
+            out.append(lost + self.colleague_cost * colleague - preference_worth * points)
         return out
 
     def _code_cells(self, u: int) -> np.ndarray:
@@ -198,8 +202,8 @@ class CodeAnnealer:
         full, filled = (self.incidence[g] @ flags).T  # per code: full stations, seats lifted
         short = int(below[here].sum()) - filled
         cost = self.dist[lo:hi] - self.dist[u] - self.never[u, lo:hi] + self.penalty * short
-        host = self.host_cost[i]
-        cost += host - host[u - lo]
+        own = self.own_cost[i]
+        cost += own - own[u - lo]
         others = self.carried[self.worthless[i]]
         if others.size:  # a pair that brings nothing is no loss apart
             cost -= self.never[others, lo:hi].sum(axis=0) - self.never[u, others].sum()
@@ -220,7 +224,7 @@ class CodeAnnealer:
             if not fits.any():
                 return False
             short = (self.load[cells] < self.floor[cells]).sum(axis=1)
-            cost = self.dist[lo:hi] + self.host_cost[i] - self.penalty * short
+            cost = self.dist[lo:hi] + self.own_cost[i] - self.penalty * short
             cost = np.where(fits, cost, np.inf)
             ties = np.flatnonzero(cost == cost.min())
             self.carried[i] = lo + int(self.rng.choice(ties))
