@@ -223,3 +223,17 @@ def test_colleagues_are_dealt_to_points_of_the_golfer_design_that_never_meet():
     assert result["algorithm"] == "zero-repeat design"
     assert recount(request, result["rounds"])["colleague_meetings"] == 0
     assert result["metrics"]["new_pairs"] == 432
+
+
+def test_a_hosts_colleagues_are_dealt_to_points_that_never_meet_the_host():
+    request = {
+        "rounds": 9, "mode": "tables", "seed": 0,
+        "stations": [{"id": f"t{k}", "capacity": 4} for k in range(8)],
+        "participants": [{"id": f"p{i:02d}"} for i in range(32)],
+    }  # fmt: skip
+    for i in range(8):
+        request["participants"][i]["organisation"] = f"o{i // 4}"
+    request["participants"][0]["fixed_station"] = "t0"
+    result = plan(request)
+    assert recount(request, result["rounds"])["colleague_meetings"] == 0  # hosts ignored: 3
+    assert result["metrics"]["new_pairs"] == 432

@@ -69,3 +69,10 @@ def test_a_host_left_alone_at_their_table_gets_company():
     assert rule_breaks(request, result["rounds"]) == []
     assert lone_people(result["rounds"]) == []
     assert all(len(groups["t0"]) >= 2 for groups in result["rounds"])
+
+
+def test_someone_alone_at_a_one_seat_table_moves_with_company_to_an_empty_one():
+    request = tables(4, [1, 3, 3], 2)
+    result = plan(request)
+    assert rule_breaks(request, result["rounds"]) == []
+    assert lone_people(result["rounds"]) == []

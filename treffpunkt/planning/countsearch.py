@@ -39,9 +39,10 @@ from .metrics import meet_counts
 from .request import Problem
 
 MAX_CODES = 2000  # two codes x codes tables of bytes (4 MB each); 8 stations x 4 rounds: 1,680
-STEPS_PER_PERSON = 200  # heat-bath steps: 45 people, 5 stations, 4 rounds in about 0.15 s
-MAX_STEPS = 8_000  # 80 people at 6 stations (360 codes) for 4 rounds: about 0.25 s
-CODE_WORK = 3_000_000  # codes scored in all: 720 codes (6 stations x 5 rounds) get 4,000 steps
+STEPS_PER_PERSON = 300  # heat-bath steps: 45 people, 5 stations, 4 rounds in about 0.2 s
+MAX_STEPS = 12_000  # the most for a small code space (120 codes: about 0.25 s)
+CODE_WORK = 3_000_000  # codes scored in all: 360 codes (6 stations x 4 rounds) get 8,333 steps
+CELL_WORK = 100_000_000  # codes x cells counted: 2,000 stations for one round get 25 steps
 # With fewer free seats whole-schedule moves are mostly blocked: 165 people in 168 seats
 # and 80 in 84 spent 0.3 s for no gain.
 ROOMY = 1.1
@@ -122,7 +123,9 @@ class CodeAnnealer:
         self.room = (problem.capacity[None, :] - load).ravel()
         self.flags = np.zeros((self.room.size, 2))
         self.floor = (staff_floor(problem) - load).ravel()
-        self.penalty = float(problem.n_people)  # a seat below the floor outweighs any pairs
+        # A seat below the floor outweighs any pairs (not huge preference weights: the floor
+        # is soft here, and ``staffing.staff`` lifts the plan to it afterwards).
+        self.penalty = float(problem.n_people)
         self.stations = np.full((len(self.codes), problem.n_rounds), -1, dtype=np.int64)
         for u, (g, code) in enumerate(self.codes):  # station per round, -1 where away
             self.stations[u, list(self.group_rounds[g])] = code
@@ -166,17 +169,22 @@ class CodeAnnealer:
         hosts = np.flatnonzero(p.fixed >= 0)
         at_host = (self.stations[:, :, None] == p.fixed[hosts]) & p.present[:, hosts]
         shared = at_host.sum(axis=1).astype(float)  # (U, hosts)
-        at = (self.stations[:, :, None] == np.arange(p.n_stations)).sum(axis=1)  # (U, K)
+        at = (self.stations[:, :, None] == np.arange(p.n_stations)).sum(axis=1).astype(float)
         new = p.weights["new_pairs"]
         preference_worth = p.weights["preferences"] / new if new > 0 else 0.0
-        out = []
-        for i, person in enumerate(self.people):
-            lo, hi = self.span[self.group_of[i]]
-            valuable = p.valuable[person, hosts] & ~self.met_before[person, hosts]
-            lost = (shared[lo:hi] == 0) @ valuable.astype(float)
-            colleague = shared[lo:hi] @ p.colleague[person, hosts].astype(float)
-            points = at[lo:hi] @ p.pref[person]
-            out.append(lost + self.colleague_cost * colleague - preference_worth * points)
+        out: list[np.ndarray] = [np.empty(0)] * self.people.size
+        group_of = np.array(self.group_of)
+        for g, (lo, hi) in enumerate(self.span):  # one product per group, not per person
+            mine = np.flatnonzero(group_of == g)
+            people = self.people[mine]
+            worth = p.valuable[np.ix_(people, hosts)] & ~self.met_before[np.ix_(people, hosts)]
+            cost = worth.astype(float) @ (shared[lo:hi] == 0).T
+            colleague = p.colleague[np.ix_(people, hosts)].astype(float) @ shared[lo:hi].T
+            cost += self.colleague_cost * colleague
+            if p.pref[people].any():
+                cost -= preference_worth * (p.pref[people] @ at[lo:hi].T)
+            for row, i in enumerate(mine):
+                out[i] = cost[row]
         return out
 
     def _code_cells(self, u: int) -> np.ndarray:
@@ -238,7 +246,7 @@ class CodeAnnealer:
         who = self.rng.integers(self.people.size, size=steps).tolist()
         draws = self.rng.random(steps).tolist()
         for step in range(steps):
-            if step % 512 == 0 and time.perf_counter() > deadline:
+            if step % 64 == 0 and time.perf_counter() > deadline:
                 break
             temperature = self.start_temperature * (1 - step / steps) + 1e-3
             i = who[step]
@@ -277,9 +285,12 @@ def _spans(code_groups: list[int], groups: int) -> list[tuple[int, int]]:
 
 
 def _steps(problem: Problem, search: CodeAnnealer) -> int:
-    """Steps by people, at most MAX_STEPS, fewer where a step scores many codes."""
+    """Steps by people, at most MAX_STEPS, fewer where a step scores many codes or counts
+    over many (round, station) cells."""
     codes = max(hi - lo for lo, hi in search.span)
-    steps = min(MAX_STEPS, STEPS_PER_PERSON * problem.n_people, CODE_WORK // codes)
+    cells = search.room.size
+    steps = min(MAX_STEPS, STEPS_PER_PERSON * problem.n_people, CODE_WORK // codes,
+                CELL_WORK // (codes * cells))  # fmt: skip
     return int(steps * problem.effort)
 
 

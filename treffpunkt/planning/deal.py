@@ -58,12 +58,17 @@ def _order(problem: Problem, people: np.ndarray, worthless: np.ndarray,
 
 
 def deal(problem: Problem, schedule: np.ndarray, sizes: np.ndarray, people: np.ndarray,
-         worthless: np.ndarray, rng: np.random.Generator) -> np.ndarray:  # fmt: skip
-    """(len(people),) cluster of each person of ``people`` (-1: no seat left, seated later)."""
+         worthless: np.ndarray, rng: np.random.Generator,
+         placed: dict[int, int] | None = None) -> np.ndarray:  # fmt: skip
+    """(len(people),) cluster of each person of ``people`` (-1: no seat left, seated later);
+    ``placed`` people (hosts) are on their clusters already and count as partners dealt."""
     meets = cluster_meets(schedule)
     classes = parallel_classes(meets)
     room = sizes.astype(np.int64).copy()
     cluster = np.full(problem.n_people, -1)
+    for i, c in (placed or {}).items():
+        cluster[i] = c
+        room[c] -= 1
     for i in _order(problem, people, worthless, rng):
         if not room.any():
             break

@@ -25,7 +25,7 @@ import math
 import numpy as np
 
 from .feasibility import staff_floor
-from .metrics import group_sizes, plan_score
+from .metrics import group_sizes, meet_counts, plan_score
 from .request import Problem
 
 SCORED_UP_TO = 300  # people; beyond, the first option is taken unscored
@@ -147,10 +147,12 @@ def _move(problem, x, sizes, floor, r: int, i: int, k: int) -> np.ndarray | None
 
 
 def nobody_alone(problem: Problem, assign: np.ndarray) -> np.ndarray:
-    """``assign`` (tables mode) with nobody alone at a table in an open round, where a move
-    can fix it: the lone person joins another table with room, or someone from a table of
-    three or more joins them; the option that costs the objective least."""
-    x = assign
+    """``assign`` (tables mode) with nobody alone at a table in an open round, where moves
+    within the round can fix it: the lone person joins another table with room, someone from
+    a table of three or more joins them, or (a table of one seat) both go to an empty table;
+    the option that costs new pairs, colleague meetings and preferences least."""
+    x = assign.copy()
+    met = meet_counts(x).astype(np.int64)
     for r in range(problem.n_frozen, problem.n_rounds):
         stuck: set[int] = set()
         while True:
@@ -158,32 +160,66 @@ def nobody_alone(problem: Problem, assign: np.ndarray) -> np.ndarray:
             lonely = [int(k) for k in np.flatnonzero(sizes == 1) if k not in stuck]
             if not lonely:
                 break
-            options = _company(problem, x, sizes, r, lonely[0])
+            options = _company(problem, x[r], sizes, lonely[0])
             if not options:
                 stuck.add(lonely[0])
-            elif problem.n_people > SCORED_UP_TO:
-                x = options[0]
-            else:
-                x = max(options, key=lambda plan: plan_score(problem, plan))
+                continue
+            best = max(options, key=lambda moves: _gain(problem, x[r], met, moves))
+            for i, table in best:
+                _move_in_round(x[r], met, i, table)
     return x
 
 
-def _company(problem: Problem, x: np.ndarray, sizes: np.ndarray, r: int, k: int) -> list:
-    """Plans in which the one person at table k in round r has company."""
-    alone = int(np.flatnonzero(x[r] == k)[0])
-    out = []
-    if problem.fixed[alone] < 0:  # to a table with people and room
-        for other in np.flatnonzero((sizes >= 1) & (sizes < problem.capacity)):
-            if other != k:
-                plan = x.copy()
-                plan[r, alone] = other
-                out.append(plan)
-    movers = np.flatnonzero((x[r] >= 0) & (problem.fixed < 0))
-    movers = movers[sizes[x[r, movers]] >= 3]  # the table left behind keeps two
-    movers = movers[np.argsort(-sizes[x[r, movers]], kind="stable")][:MAX_CANDIDATES]
+Moves = list[tuple[int, int]]  # (person, table) within one round, made in this order
+
+
+def _company(problem: Problem, row: np.ndarray, sizes: np.ndarray, k: int) -> list[Moves]:
+    """Moves that give the one person at table k company in this round."""
+    alone = int(np.flatnonzero(row == k)[0])
+    movable = problem.fixed < 0
+    donors = np.flatnonzero((row >= 0) & movable)
+    donors = donors[sizes[row[donors]] >= 3]  # the table left behind keeps two
+    donors = donors[np.argsort(-sizes[row[donors]], kind="stable")][:MAX_CANDIDATES]
+    out: list[Moves] = []
+    if movable[alone]:  # to a table with people and room
+        room = (sizes >= 1) & (sizes < problem.capacity)
+        out += [[(alone, int(t))] for t in np.flatnonzero(room) if t != k]
     if sizes[k] < problem.capacity[k]:
-        for i in movers:
-            plan = x.copy()
-            plan[r, i] = k
-            out.append(plan)
+        out += [[(int(i), k)] for i in donors]
+    elif movable[alone]:  # a one-seat table: both to an empty table for two
+        empty = np.flatnonzero((sizes == 0) & (problem.capacity >= 2))
+        if empty.size:
+            out += [[(alone, int(empty[0])), (int(i), int(empty[0]))] for i in donors]
     return out
+
+
+def _gain(problem: Problem, row: np.ndarray, met: np.ndarray, moves: Moves) -> float:
+    """Weighted change of new pairs, colleague meetings and preferences when ``moves`` are
+    made in the round ``row`` (tried on copies; category mix and min_size not counted)."""
+    row, met = row.copy(), met.copy() if len(moves) > 1 else met
+    w, total = problem.weights, 0.0
+    for i, table in moves:
+        leave = np.flatnonzero(row == row[i])
+        leave = leave[leave != i]
+        join = np.flatnonzero(row == table)
+        new = problem.valuable[i]
+        total += w["new_pairs"] * ((new[join] & (met[i, join] == 0)).sum()
+                                   - (new[leave] & (met[i, leave] == 1)).sum())  # fmt: skip
+        total -= w["colleagues"] * (problem.colleague[i, join].sum()
+                                    - problem.colleague[i, leave].sum())  # fmt: skip
+        total += w["preferences"] * (problem.pref[i, table] - problem.pref[i, row[i]])
+        if len(moves) > 1:
+            _move_in_round(row, met, i, table)
+    return float(total)
+
+
+def _move_in_round(row: np.ndarray, met: np.ndarray, i: int, table: int) -> None:
+    """Person i to ``table`` in this round; pair meeting counts kept (both changed in place)."""
+    leave = np.flatnonzero(row == row[i])
+    leave = leave[leave != i]
+    join = np.flatnonzero(row == table)
+    met[i, leave] -= 1
+    met[leave, i] -= 1
+    met[i, join] += 1
+    met[join, i] += 1
+    row[i] = table

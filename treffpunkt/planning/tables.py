@@ -68,9 +68,12 @@ def _deal(problem: Problem, points: np.ndarray) -> np.ndarray | None:
     # Pairs without a new contact (colleagues, known) on points that never meet, where any.
     worthless = ~problem.valuable
     np.fill_diagonal(worthless, False)
-    if worthless[np.ix_(movers, movers)].any():
-        sizes = np.ones(free.size, dtype=np.int64)
-        point_of[movers] = free[deal(problem, points[:, free], sizes, movers, worthless, rng)]
+    if worthless[movers].any():
+        used = np.concatenate([np.array(host_points, dtype=np.int64), free])
+        placed = {int(h): k for k, h in enumerate(hosts)}  # hosts on the first columns
+        sizes = np.ones(used.size, dtype=np.int64)
+        dealt = deal(problem, points[:, used], sizes, movers, worthless, rng, placed)
+        point_of[movers] = used[dealt]
     else:  # any order will do (dealing 2,000 people costs 0.25 s)
         point_of[rng.permutation(movers)] = free
     groups = points[:, point_of]  # (R, N) design group per person
