@@ -11,8 +11,6 @@ def builders_for(problem: Problem) -> list:
     out = []
     if codes.applies(problem):
         out.append(("code-count model", lambda p, deadline: codes.build_from_codes(p, p.seed)))
-    if countsearch.applies(problem):
-        out.append(("code-count search", countsearch.build))
     if tables.applies(problem):
         out.append(("zero-repeat design", tables.build))
     if clusters.applies(problem):
@@ -23,4 +21,6 @@ def builders_for(problem: Problem) -> list:
         out.append(("extended cluster design", clusters.build_extended))
     if fewer.applies(problem):
         out.append(("designs on the fewest tables", fewer.build))
+    if countsearch.applies(problem):  # last: a construction at the bound ends the search
+        out.append(("code-count search", countsearch.build))
     return out
