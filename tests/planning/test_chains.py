@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 from treffpunkt.planning import PlanningError, plan
 from treffpunkt.planning.chains import ChainAnnealer, chain_rounds
 from treffpunkt.planning.clusters import extended_schedule, folded_schedule
-from treffpunkt.planning.feasibility import check_feasible
 from treffpunkt.planning.frozen import rule_violations
-from treffpunkt.planning.greedy import greedy_plan, latin_plan
+from treffpunkt.planning.greedy import latin_plan
 from treffpunkt.planning.metrics import plan_score
 from treffpunkt.planning.request import parse_request
 
 from .checks import recount, rule_breaks
+from .starts import greedy_start
 
 
 def full_rotation(people: int, stations: int, capacity: int) -> dict:
@@ -78,18 +78,10 @@ def full_rotations(draw):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(full_rotations(), st.integers(0, 1))
 def test_chain_annealing_keeps_the_rules_and_knows_its_exact_gain(request, held):
-    problem = parse_request(request)
-    try:
-        check_feasible(problem)
-        start = greedy_plan(problem, problem.seed)
-    except PlanningError:
-        return  # random seats may not fit the people; such requests are refused elsewhere
-    if held:  # the first round was held: chains must leave it alone
-        rounds = [
-            {sid: [problem.person_ids[i] for i in range(problem.n_people) if start[0, i] == k]
-             for k, sid in enumerate(problem.station_ids)}
-        ]  # fmt: skip
-        problem = parse_request({**request, "frozen_rounds": rounds})
+    started = greedy_start(request, held)  # held: chains must leave the first round alone
+    if started is None:
+        return
+    request, problem, start = started
     search = ChainAnnealer(problem, start, seed=problem.seed)
     search.run(moves=400, deadline=float("inf"), start_temp=500.0)
     best = search.best

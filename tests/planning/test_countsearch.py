@@ -5,14 +5,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from treffpunkt.planning import PlanningError, plan
+from treffpunkt.planning import plan
 from treffpunkt.planning.countsearch import CodeAnnealer, applies
-from treffpunkt.planning.feasibility import check_feasible
 from treffpunkt.planning.frozen import rule_violations
-from treffpunkt.planning.greedy import greedy_plan
 from treffpunkt.planning.request import parse_request
 
 from .checks import recount, rule_breaks, staffing_floor
+from .starts import as_rounds, greedy_start
 
 
 def roomy(people: int, stations: int, capacity: int, rounds: int) -> dict:
@@ -58,11 +57,6 @@ def seats_short(request: dict, rounds: list[dict]) -> int:
                for r, groups in enumerate(rounds) for sid, members in groups.items())  # fmt: skip
 
 
-def as_rounds(problem, assign) -> list[dict]:
-    return [{sid: [problem.person_ids[i] for i in range(problem.n_people) if row[i] == k]
-             for k, sid in enumerate(problem.station_ids)} for row in assign]  # fmt: skip
-
-
 def preference_points(request: dict, rounds: list[dict]) -> int:
     wants = {p["id"]: p.get("preferences", {}) for p in request["participants"]}
     return sum(wants[pid].get(sid, 0) for groups in rounds for sid, members in groups.items()
@@ -82,16 +76,11 @@ def annealer_objective(request: dict, rounds: list[dict], search: CodeAnnealer) 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(roomy_meetings(), st.integers(0, 1))
 def test_annealing_keeps_the_rules_and_knows_its_exact_gain(request, held):
-    problem = parse_request(request)
-    try:
-        check_feasible(problem)
-        first = greedy_plan(problem, problem.seed)
-    except PlanningError:
-        return  # random seats may not fit the people; such requests are refused elsewhere
-    held = held if problem.n_rounds > 2 else 0
-    if held:  # a live re-plan: round 0 was held as in ``first``
-        request = {**request, "frozen_rounds": as_rounds(problem, first)[:1]}
-        problem = parse_request(request)
+    held = held if request["rounds"] > 2 else 0  # a live re-plan: round 0 held as greedy had it
+    started = greedy_start(request, held)
+    if started is None:
+        return
+    request, problem, first = started
     if not applies(problem):
         return
     search = CodeAnnealer(problem, seed=problem.seed)

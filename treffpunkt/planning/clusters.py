@@ -171,15 +171,7 @@ def _extension_round(load: np.ndarray, code: np.ndarray, finite: int, new_round:
 
 def extended_applies(problem: Problem) -> bool:
     """Stations mode without an exact cluster design, and K - 1 a prime power."""
-    k = problem.n_stations
-    return (
-        problem.no_revisit
-        and not problem.n_frozen
-        and problem.n_rounds >= 2
-        and _always_there(problem) >= k
-        and prime_power(k - 1) is not None
-        and design_schedule(k, problem.n_rounds, True) is None
-    )
+    return _neighbour_design_applies(problem, problem.n_stations - 1)
 
 
 def build_extended(problem: Problem, deadline: float) -> np.ndarray | None:
@@ -188,13 +180,18 @@ def build_extended(problem: Problem, deadline: float) -> np.ndarray | None:
 
 def folded_applies(problem: Problem) -> bool:
     """Stations mode without an exact cluster design, and K + 1 a prime power."""
+    return _neighbour_design_applies(problem, problem.n_stations + 1)
+
+
+def _neighbour_design_applies(problem: Problem, order: int) -> bool:
+    """The exact design of ``order`` stations (one more or one fewer) exists and K has none."""
     k = problem.n_stations
     return (
         problem.no_revisit
         and not problem.n_frozen
         and problem.n_rounds >= 2
         and _always_there(problem) >= k
-        and prime_power(k + 1) is not None
+        and prime_power(order) is not None
         and design_schedule(k, problem.n_rounds, True) is None
     )
 

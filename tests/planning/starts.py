@@ -1,0 +1,32 @@
+"""Starting plans for the tests of the searches: the greedy plan, and a live re-plan with its
+first round held."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from treffpunkt.planning import PlanningError
+from treffpunkt.planning.feasibility import check_feasible
+from treffpunkt.planning.greedy import greedy_plan
+from treffpunkt.planning.request import Problem, parse_request
+
+
+def as_rounds(problem: Problem, assign: np.ndarray) -> list[dict]:
+    """``assign`` (R, N) in the plan's format: station id -> person ids, per round."""
+    return [{sid: [problem.person_ids[i] for i in range(problem.n_people) if row[i] == k]
+             for k, sid in enumerate(problem.station_ids)} for row in assign]  # fmt: skip
+
+
+def greedy_start(request: dict, held: bool) -> tuple[dict, Problem, np.ndarray] | None:
+    """(request, problem, greedy plan); with ``held`` the request holds the plan's first
+    round. None where random seats do not fit the people (refused elsewhere)."""
+    problem = parse_request(request)
+    try:
+        check_feasible(problem)
+        start = greedy_plan(problem, problem.seed)
+    except PlanningError:
+        return None
+    if held:
+        request = {**request, "frozen_rounds": as_rounds(problem, start)[:1]}
+        problem = parse_request(request)
+    return request, problem, start
