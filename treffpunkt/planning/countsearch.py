@@ -23,7 +23,8 @@ count solver can take:
 * the temperature falls linearly over a budget counted in steps, seeded: same request,
   same plan on every machine.
 
-The local search then follows preferences and the category mix (``search.py``).
+The category mix (per group, not per person) is not scored here; the local search after it
+(``search.py``, chain swaps) mends that and what the last draws left.
 """
 
 from __future__ import annotations
