@@ -98,6 +98,15 @@ def test_the_console_command_runs_django_commands(tmp_path):
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.parametrize("command", ["load_demo", "privacy_record"])
+def test_commands_on_a_database_not_set_up_say_what_to_run(tmp_path, command):
+    result = run_cli(command, DATABASE_URL="", TREFFPUNKT_DATA_DIR=str(tmp_path))
+
+    assert result.returncode == 1
+    assert "run `treffpunkt migrate` first" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_a_deployment_over_https_passes_the_security_checks(tmp_path):
     result = run_cli(
         "check",

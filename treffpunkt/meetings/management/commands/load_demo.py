@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from treffpunkt.demo import DATA_FILE, DEMO_PASSWORD, DemoDataError, load_demo
+from treffpunkt.network.management.database import require_migrated
 
 
 class Command(BaseCommand):
@@ -13,6 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--file", help="another demo data file (default: the built-in one)")
 
     def handle(self, *args, **options) -> None:
+        require_migrated()
         try:
             created = load_demo(path=options["file"] or DATA_FILE)
         except DemoDataError as error:

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from treffpunkt.network.management.database import require_migrated
 from treffpunkt.network.models import Network
 from treffpunkt.privacy import register
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--language", default="de", choices=["de", "en"])
 
     def handle(self, *args, **options) -> None:
+        require_migrated()
         with translation.override(options["language"]):
             self.stdout.write(self.record())
 
