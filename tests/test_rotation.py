@@ -114,31 +114,33 @@ def test_people_who_met_at_an_earlier_meeting_count_as_known(network):
     assert Assignment.objects.filter(meeting=meeting).count() == 24 * 3
 
 
+def assert_refused(meeting, message: str) -> None:
+    """Planning ``meeting`` fails with exactly ``message`` and stores no assignment."""
+    with pytest.raises(rotation.RotationError) as error:
+        rotation.create_plan(meeting=meeting)
+    assert str(error.value) == message
+    assert Assignment.objects.filter(meeting=meeting).count() == 0
+
+
 def test_capacities_too_small_give_a_clear_message_and_change_nothing(network):
     meeting = make_meeting(network, capacity=5)
 
-    with pytest.raises(rotation.RotationError) as error:
-        rotation.create_plan(meeting=meeting)
-
-    assert str(error.value) == (
-        "24 Personen nehmen teil, aber die Stationen fassen gleichzeitig nur 15: Erhöhen Sie die "
-        "Kapazitäten der Stationen oder legen Sie eine Station an. Es wurde nichts geändert."
+    assert_refused(
+        meeting,
+        "24 Personen nehmen teil, aber die Stationen fassen gleichzeitig nur 15: Erhöhen Sie "
+        "die Kapazitäten der Stationen oder legen Sie eine Station an. Es wurde nichts geändert.",
     )
-    assert Assignment.objects.filter(meeting=meeting).count() == 0
 
 
 def test_the_planners_refusal_is_worded_in_german_with_the_stations_name(network):
     meeting = make_meeting(network[:22])
     Station.objects.filter(meeting=meeting, title="Station 3").update(capacity=4)
 
-    with pytest.raises(rotation.RotationError) as error:
-        rotation.create_plan(meeting=meeting)
-
-    assert str(error.value) == (
-        "22 Personen müssen Station 3 einmal besuchen, aber über alle Runden hat sie nur Platz "
-        "für 12 von ihnen: Erhöhen Sie ihre Kapazität."
+    assert_refused(
+        meeting,
+        "22 Personen müssen Station 3 einmal besuchen, aber über alle Runden hat sie nur "
+        "Platz für 12 von ihnen: Erhöhen Sie ihre Kapazität.",
     )
-    assert Assignment.objects.filter(meeting=meeting).count() == 0
 
 
 def test_every_broken_rule_the_planner_reports_has_words_on_the_plan_page():
@@ -152,11 +154,8 @@ def test_every_broken_rule_the_planner_reports_has_words_on_the_plan_page():
 def test_a_plan_for_nobody_is_refused_with_a_clear_message(network):
     meeting = make_meeting([])
 
-    with pytest.raises(rotation.RotationError) as error:
-        rotation.create_plan(meeting=meeting)
-
-    assert str(error.value) == (
-        "Für dieses Treffen hat noch niemand einen Platz: Es gibt niemanden zu planen."
+    assert_refused(
+        meeting, "Für dieses Treffen hat noch niemand einen Platz: Es gibt niemanden zu planen."
     )
 
 

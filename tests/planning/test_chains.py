@@ -19,6 +19,7 @@ from treffpunkt.planning.request import parse_request
 
 from .checks import recount, rule_breaks
 from .starts import greedy_start
+from .strategies import participants
 
 
 def full_rotation(people: int, stations: int, capacity: int) -> dict:
@@ -53,18 +54,7 @@ def full_rotations(draw):
     rounds = draw(st.integers(n_stations - 2, n_stations))
     caps = [draw(st.integers(2, 5)) for _ in range(n_stations)]
     n_people = draw(st.integers(n_stations, sum(caps)))
-    people = []
-    for i in range(n_people):
-        person = {
-            "id": f"p{i}",
-            "organisation": f"o{draw(st.integers(0, 5))}",
-            "category": draw(st.sampled_from(["company", "municipality", "politics"])),
-        }
-        if draw(st.integers(0, 4)) == 0:
-            person["absent_rounds"] = [draw(st.integers(0, rounds - 1))]
-        if draw(st.integers(0, 3)) == 0:
-            person["preferences"] = {f"s{draw(st.integers(0, n_stations - 1))}": 2}
-        people.append(person)
+    people = draw(participants(n_people, rounds, n_stations, organisations=6))
     if draw(st.booleans()):
         people[0]["fixed_station"] = "s0"
     return {

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from treffpunkt.planning import PlanningError, plan
 
 from .checks import recount, rule_breaks, unstaffed
+from .strategies import participants
 
 
 @st.composite
@@ -16,18 +17,7 @@ def requests(draw):
     rounds = draw(st.integers(1, n_stations if mode == "stations" else 4))
     caps = [draw(st.integers(2, 6)) for _ in range(n_stations)]
     n_people = draw(st.integers(2, min(sum(caps), 14)))
-    people = []
-    for i in range(n_people):
-        person = {
-            "id": f"p{i}",
-            "organisation": f"o{draw(st.integers(0, 4))}",
-            "category": draw(st.sampled_from(["company", "municipality", "politics"])),
-        }
-        if draw(st.booleans()):
-            person["absent_rounds"] = sorted(draw(st.sets(st.integers(0, rounds - 1), max_size=1)))
-        if draw(st.integers(0, 5)) == 0:
-            person["preferences"] = {"s0": draw(st.integers(0, 3))}
-        people.append(person)
+    people = draw(participants(n_people, rounds, n_stations, organisations=5))
     for k in range(draw(st.integers(0, 2))):
         people[k]["fixed_station"] = f"s{k}"
     known = [["p0", "p1"]] if n_people > 2 and draw(st.booleans()) else []
