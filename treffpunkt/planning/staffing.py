@@ -152,7 +152,7 @@ def nobody_alone(problem: Problem, assign: np.ndarray) -> np.ndarray:
     a table of three or more joins them, or (a table of one seat) both go to an empty table;
     the option that costs new pairs, colleague meetings and preferences least."""
     x = assign.copy()
-    met = meet_counts(x).astype(np.int64)
+    met = None  # pair meeting counts, counted once someone is found alone
     for r in range(problem.n_frozen, problem.n_rounds):
         stuck: set[int] = set()
         while True:
@@ -164,6 +164,8 @@ def nobody_alone(problem: Problem, assign: np.ndarray) -> np.ndarray:
             if not options:
                 stuck.add(lonely[0])
                 continue
+            if met is None:
+                met = meet_counts(x).astype(np.int64)
             best = max(options, key=lambda moves: _gain(problem, x[r], met, moves))
             for i, table in best:
                 _move_in_round(x[r], met, i, table)
