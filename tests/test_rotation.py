@@ -143,6 +143,20 @@ def test_the_planners_refusal_is_worded_in_german_with_the_stations_name(network
     )
 
 
+def test_too_few_station_visits_are_refused_in_german(network):
+    # 10 seats for 10 people in each round, but two single seats take 2 visits each over
+    # both rounds and the big station one per person: 14 visits where 20 are needed.
+    meeting = make_meeting(network[:10], capacity=8, rounds=2)
+    Station.objects.filter(meeting=meeting).exclude(title="Station 1").update(capacity=1)
+
+    assert_refused(
+        meeting,
+        "Die Personen brauchen 20 Stationsbesuche, aber die Stationen fassen nur 14, da niemand "
+        "eine Station zweimal besucht: Erhöhen Sie die Kapazität der kleinen Stationen oder "
+        "planen Sie weniger Runden.",
+    )
+
+
 def test_every_broken_rule_the_planner_reports_has_words_on_the_plan_page():
     schema = json.loads(
         (Path(planning.__file__).parent / "schema" / "plan.schema.json").read_text()

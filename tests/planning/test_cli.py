@@ -79,6 +79,19 @@ INVALID = {
         lambda r: [p.update(fixed_station="ki") for p in r["participants"][:4]],
         "Station 'ki' has 4 fixed participants in round 0 but room for 3",
     ),
+    "too few station visits for everybody": (
+        # 5 seats for 5 people in each round, but the two single seats give 2 visits each
+        # over both rounds and the big station only 5, one per person: 9 for 10 needed
+        lambda r: r.update(
+            stations=[
+                {"id": "ki", "capacity": 1},
+                {"id": "koop", "capacity": 3},
+                {"id": "x", "capacity": 1},
+            ]
+        ),
+        "The participants need 10 station visits but the stations can take only 9, as nobody "
+        "may visit a station twice",
+    ),
     "fixed station not a text": (
         lambda r: r["participants"][0].update(fixed_station=["ki"]),
         "fixed_station '['ki']', which is not a station",
@@ -150,8 +163,14 @@ def test_json_too_deep_or_too_long_to_read_is_one_line(tmp_path, text):
             "participants": [{"id": "p0", "preferences": {"c": 3}}]
             + [{"id": f"p{i}"} for i in range(1, 40)],
         },
+        {  # all must skip one of the small stations: round-by-round seating got stuck
+            "rounds": 3,
+            "stations": [{"id": "a", "capacity": 12}, {"id": "b", "capacity": 15},
+                         {"id": "c", "capacity": 4}, {"id": "d", "capacity": 6}],
+            "participants": [{"id": f"p{i}"} for i in range(30)],
+        },
     ],
-    ids=["host fills a station", "one big station"],
+    ids=["host fills a station", "one big station", "small stations that everybody skips"],
 )  # fmt: skip
 def test_requests_that_can_be_planned_are_planned(tmp_path, request_):
     result, target = run_cli(tmp_path, json.dumps(request_))

@@ -48,6 +48,11 @@ REFUSALS = {
         "%(must)s people must visit %(station)s once, but over all rounds it has room for only "
         "%(room)s of them: raise its capacity."
     ),
+    "too_few_visits": gettext_lazy(
+        "The people need %(needed)s station visits, but the stations can take only %(room)s, "
+        "as nobody visits a station twice: raise the capacity of the small stations or plan "
+        "fewer rounds."
+    ),
     "round_unseatable": gettext_lazy(
         "Round %(round)s cannot seat everyone without a second visit to a station: raise the "
         "capacities or add a station."

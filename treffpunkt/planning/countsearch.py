@@ -35,7 +35,10 @@ import time
 import numpy as np
 
 from .codes import _code_space
-from .feasibility import fixed_load, seat_hosts, staff_floor
+from .colouring import coloured_plan
+from .errors import PlanningError
+from .feasibility import FEW_ATTEMPTS, fixed_load, seat_hosts, staff_floor
+from .greedy import greedy_plan
 from .metrics import meet_counts
 from .request import Problem
 
@@ -240,6 +243,15 @@ class CodeAnnealer:
             self._place(self.carried[i], 1)
         return True
 
+    def start_from(self, assign: np.ndarray) -> None:
+        """Everybody on the code they have in ``assign`` (a plan that keeps the hard rules)."""
+        index = {code: u for u, code in enumerate(self.codes)}
+        for i, person in enumerate(self.people):
+            g = self.group_of[i]
+            code = tuple(int(assign[r, person]) for r in self.group_rounds[g])
+            self.carried[i] = index[(g, code)]
+            self._place(self.carried[i], 1)
+
     def anneal(self, steps: int, deadline: float) -> list[int]:
         """The best codes seen over ``steps`` heat-bath steps (a random person draws a new
         code of their group); ``deadline`` (perf_counter) only as a safety stop."""
@@ -296,10 +308,21 @@ def _steps(problem: Problem, search: CodeAnnealer) -> int:
 
 
 def build(problem: Problem, deadline: float) -> np.ndarray | None:
-    """The plan of the best codes found, or None where the cheapest placement finds no room
-    (few free seats: there whole-schedule moves are mostly blocked too, and starting from the
-    greedy plan lost to the cluster design at 80 people in 84 seats, at a cost of 0.3 s)."""
+    """The plan of the best codes found, from the cheapest placement or, where that finds no
+    room (stations of unequal size fill up unevenly), from a plan that seats everybody."""
     search = CodeAnnealer(problem, problem.seed)
     if not search.start():
-        return None
+        start = _seated(problem)
+        if start is None:
+            return None
+        search = CodeAnnealer(problem, problem.seed)
+        search.start_from(start)
     return search.plan(search.anneal(_steps(problem, search), deadline))
+
+
+def _seated(problem: Problem) -> np.ndarray | None:
+    """The greedy plan or, where greedy seating gets stuck, the edge-coloured one."""
+    try:
+        return greedy_plan(problem, problem.seed, FEW_ATTEMPTS)
+    except PlanningError:
+        return coloured_plan(problem)

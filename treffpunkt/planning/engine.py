@@ -13,8 +13,9 @@ from collections.abc import Callable
 import numpy as np
 
 from .chains import chain_search, wants_chains
+from .colouring import coloured_plan
 from .errors import PlanningError
-from .feasibility import FILL_ATTEMPTS, check_feasible
+from .feasibility import FEW_ATTEMPTS, FILL_ATTEMPTS, check_feasible
 from .frozen import rule_violations
 from .greedy import greedy_plan, latin_plan
 from .metrics import objective_terms, plan_score
@@ -24,7 +25,6 @@ from .staffing import nobody_alone, staff
 
 RESTART_PEOPLE = 40  # up to here a plan without a construction gets several searches
 RESTARTS = 2  # further starts from other greedy plans
-FEW_ATTEMPTS = 2  # greedy seating retries where another plan already seats everybody
 
 Builder = Callable[[Problem, float], "np.ndarray | None"]
 
@@ -97,7 +97,8 @@ def _solve(problem: Problem, bound: int) -> tuple[np.ndarray, str]:
 
 def _greedy_or_latin(problem: Problem, *, has_other: bool) -> list[tuple[np.ndarray, str]]:
     """The greedy plan and, where everybody visits every station, the Latin rotation too
-    (no worse than a random plan, and greedy seating can get stuck there); PlanningError if
+    (no worse than a random plan, and greedy seating can get stuck there), or where nothing
+    else seats everybody the edge-coloured seating (``colouring.py``); PlanningError if
     nothing seats everybody.
 
     Stuck greedy seating is retried with other seeds, at a cost of a full greedy plan each:
@@ -106,6 +107,9 @@ def _greedy_or_latin(problem: Problem, *, has_other: bool) -> list[tuple[np.ndar
     full_rotation = problem.no_revisit and problem.n_rounds == problem.n_stations
     latin = latin_plan(problem) if full_rotation or not has_other else None
     out = [] if latin is None else [(latin, "Latin rotation")]
+    if not (has_other or out):  # stations of unequal size: seats by edge colouring
+        coloured = coloured_plan(problem)
+        out = [] if coloured is None else [(coloured, "edge-coloured seating")]
     attempts = FEW_ATTEMPTS if has_other or out else FILL_ATTEMPTS
     try:
         return [*out, (greedy_plan(problem, problem.seed, attempts), "greedy")]

@@ -104,7 +104,8 @@ def check_feasible(problem: Problem) -> None:
 
 
 def _check_visits(problem: Problem, load: np.ndarray) -> None:
-    """Stations mode: someone present in every round must visit each usable station once."""
+    """Stations mode: someone present in every round must visit each usable station once,
+    and the stations must take all visits."""
     free = problem.capacity[None, :] - load  # (R, K)
     usable = (free > 0).any(axis=0)
     movers = problem.fixed < 0
@@ -130,6 +131,19 @@ def _check_visits(problem: Problem, load: np.ndarray) -> None:
                 must=int(must),
                 room=int(room),
             )
+    # A station takes at most its free seats over the rounds, and each mover once (held
+    # rounds are left out: who may still visit what depends on them).
+    room = int(np.minimum(free.sum(axis=0), int(movers.sum())).sum())
+    needed = int(problem.present[:, movers].sum())
+    if problem.n_frozen == 0 and needed > room:
+        raise PlanningError(
+            f"The participants need {needed} station visits but the stations can take only "
+            f"{room}, as nobody may visit a station twice; raise the capacity of the small "
+            "stations or plan fewer rounds.",
+            rule="too_few_visits",
+            needed=needed,
+            room=room,
+        )
 
 
 Chooser = Callable[[int, int, np.ndarray], int]
@@ -308,6 +322,7 @@ def seat_hosts(problem: Problem, assign: np.ndarray) -> np.ndarray:
 
 
 FILL_ATTEMPTS = 64  # seeds tried before a round-by-round fill is taken as impossible
+FEW_ATTEMPTS = 2  # greedy seating retries where another plan already seats everybody
 
 
 def with_retries(
