@@ -35,11 +35,11 @@ import time
 import numpy as np
 
 from .codes import _code_space
-from .colouring import coloured_plan
 from .errors import PlanningError
 from .feasibility import FEW_ATTEMPTS, fixed_load, seat_hosts, staff_floor
 from .greedy import greedy_plan
 from .metrics import meet_counts
+from .repair import repaired_plan
 from .request import Problem
 
 MAX_CODES = 2000  # two codes x codes tables of bytes (4 MB each); 8 stations x 4 rounds: 1,680
@@ -321,8 +321,8 @@ def build(problem: Problem, deadline: float) -> np.ndarray | None:
 
 
 def _seated(problem: Problem) -> np.ndarray | None:
-    """The greedy plan or, where greedy seating gets stuck, the edge-coloured one."""
+    """The greedy plan or, where greedy seating gets stuck, the seating by repair."""
     try:
         return greedy_plan(problem, problem.seed, FEW_ATTEMPTS)
     except PlanningError:
-        return coloured_plan(problem)
+        return repaired_plan(problem)

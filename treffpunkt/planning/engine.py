@@ -13,12 +13,12 @@ from collections.abc import Callable
 import numpy as np
 
 from .chains import chain_search, wants_chains
-from .colouring import coloured_plan
 from .errors import PlanningError
 from .feasibility import FEW_ATTEMPTS, FILL_ATTEMPTS, check_feasible
 from .frozen import rule_violations
 from .greedy import greedy_plan, latin_plan
 from .metrics import objective_terms, plan_score
+from .repair import repaired_plan
 from .request import Problem
 from .search import improve
 from .staffing import nobody_alone, staff
@@ -97,26 +97,25 @@ def _solve(problem: Problem, bound: int) -> tuple[np.ndarray, str]:
 
 def _greedy_or_latin(problem: Problem, *, has_other: bool) -> list[tuple[np.ndarray, str]]:
     """The greedy plan and, where everybody visits every station, the Latin rotation too
-    (no worse than a random plan, and greedy seating can get stuck there), or where nothing
-    else seats everybody the edge-coloured seating (``colouring.py``); PlanningError if
-    nothing seats everybody.
+    (no worse than a random plan, and greedy seating can get stuck there); where greedy
+    seating gets stuck and nothing else seats everybody, the seating by repair
+    (``repair.py``); PlanningError if nothing seats everybody.
 
     Stuck greedy seating is retried with other seeds, at a cost of a full greedy plan each:
-    many retries only where no other plan shows the request feasible.
+    many retries only where nothing else seats everybody, to word the refusal.
     """
     full_rotation = problem.no_revisit and problem.n_rounds == problem.n_stations
     latin = latin_plan(problem) if full_rotation or not has_other else None
     out = [] if latin is None else [(latin, "Latin rotation")]
-    if not (has_other or out):  # stations of unequal size: seats by edge colouring
-        coloured = coloured_plan(problem)
-        out = [] if coloured is None else [(coloured, "edge-coloured seating")]
-    attempts = FEW_ATTEMPTS if has_other or out else FILL_ATTEMPTS
     try:
-        return [*out, (greedy_plan(problem, problem.seed, attempts), "greedy")]
+        return [*out, (greedy_plan(problem, problem.seed, FEW_ATTEMPTS), "greedy")]
     except PlanningError:
-        if not (has_other or out):
-            raise  # nothing seats everybody
-        return out
+        if has_other or out:
+            return out
+    repaired = repaired_plan(problem)
+    if repaired is not None:
+        return [(repaired, "seating by repair")]
+    return [(greedy_plan(problem, problem.seed, FILL_ATTEMPTS), "greedy")]  # or the refusal
 
 
 def _polish(problem: Problem, plan: np.ndarray, name: str, deadline: float) -> np.ndarray:
