@@ -1,11 +1,15 @@
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from treffpunkt.planning import PlanningError, evaluate, plan
+from treffpunkt.planning.errors import OutOfTime
+from treffpunkt.planning.greedy import greedy_plan
+from treffpunkt.planning.request import parse_request
 
 from .checks import recount, rule_breaks
 
@@ -48,6 +52,20 @@ def test_the_example_metrics_match_an_independent_count(example_plan):
 
 def test_the_same_request_and_seed_give_the_same_plan():
     assert plan(small_request())["rounds"] == plan(small_request())["rounds"]
+
+
+def test_past_the_safety_stop_a_request_is_still_planned():
+    # The time limit is up before anything is built: the Latin rotation, computed whatever
+    # the time where nothing else seats everybody (greedy seating is then cut short).
+    result = plan(small_request(time_limit_s=1e-9))
+    assert result["algorithm"] == "Latin rotation"
+    assert rule_breaks(small_request(), result["rounds"]) == []
+
+
+def test_the_greedy_plan_stops_at_the_safety_stop():
+    problem = parse_request(small_request())
+    with pytest.raises(OutOfTime):
+        greedy_plan(problem, seed=1, deadline=time.perf_counter())
 
 
 def test_frozen_rounds_are_kept_exactly():

@@ -29,7 +29,7 @@ def plan(request: dict) -> dict:
     problem = parse_request(request)
     check_feasible(problem)
     bound = upper_bound(problem, staffed=True)
-    assign, algorithm = solve(problem, bound)
+    assign, algorithm = solve(problem, bound, started=start)
     metrics = _metrics(problem, assign, bound)
     metrics["runtime_s"] = round(time.perf_counter() - start, 4)
     return {"rounds": _rounds(problem, assign), "metrics": metrics, "algorithm": algorithm}

@@ -7,13 +7,14 @@ never worse than greedy.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 
 import numpy as np
 
 from .chains import chain_search, wants_chains
-from .errors import PlanningError
+from .errors import OutOfTime, PlanningError
 from .feasibility import FEW_ATTEMPTS, FILL_ATTEMPTS, check_feasible
 from .frozen import rule_violations
 from .greedy import greedy_plan, latin_plan
@@ -60,17 +61,18 @@ def is_perfect(problem: Problem, assign: np.ndarray, bound: int) -> bool:
     )
 
 
-def solve(problem: Problem, bound: int) -> tuple[np.ndarray, str]:
+def solve(problem: Problem, bound: int, *, started: float | None = None) -> tuple[np.ndarray, str]:
     """The plan (R, N station per person, -1 absent) and the name of the method behind it;
-    at tables nobody is left alone (``staffing.nobody_alone``)."""
-    plan, name = _solve(problem, bound)
+    at tables nobody is left alone (``staffing.nobody_alone``). ``time_limit_s`` counts
+    from ``started`` (``time.perf_counter()``; default now)."""
+    started = time.perf_counter() if started is None else started
+    plan, name = _solve(problem, bound, started + problem.time_limit_s)
     if problem.mode == "tables":
         plan = nobody_alone(problem, plan)
     return plan, name
 
 
-def _solve(problem: Problem, bound: int) -> tuple[np.ndarray, str]:
-    deadline = time.perf_counter() + problem.time_limit_s
+def _solve(problem: Problem, bound: int, deadline: float) -> tuple[np.ndarray, str]:
     check_feasible(problem)
     candidates = []
     for name, build in _builders(problem):
@@ -83,7 +85,7 @@ def _solve(problem: Problem, bound: int) -> tuple[np.ndarray, str]:
         if is_perfect(problem, plan, bound):  # provably best: nothing left to search
             return plan, name
         candidates.append((plan, name))
-    candidates += _greedy_or_latin(problem, has_other=bool(candidates))
+    candidates += _greedy_or_latin(problem, has_other=bool(candidates), deadline=deadline)
     scored = [(plan_score(problem, plan), -n, plan, name) for n, (plan, name) in
               enumerate(candidates)]  # fmt: skip
     _, _, best, name = max(scored, key=lambda item: item[:2])
@@ -95,21 +97,24 @@ def _solve(problem: Problem, bound: int) -> tuple[np.ndarray, str]:
     return best, name
 
 
-def _greedy_or_latin(problem: Problem, *, has_other: bool) -> list[tuple[np.ndarray, str]]:
+def _greedy_or_latin(problem: Problem, *, has_other: bool,
+                     deadline: float) -> list[tuple[np.ndarray, str]]:  # fmt: skip
     """The greedy plan and, where everybody visits every station, the Latin rotation too
     (no worse than a random plan, and greedy seating can get stuck there); where greedy
     seating gets stuck and nothing else seats everybody, the seating by repair
     (``repair.py``); PlanningError if nothing seats everybody.
 
     Stuck greedy seating is retried with other seeds, at a cost of a full greedy plan each:
-    many retries only where nothing else seats everybody, to word the refusal.
+    many retries only where nothing else seats everybody, to word the refusal. Where another
+    plan seats everybody, the greedy plan stops at the safety stop (``deadline``).
     """
     full_rotation = problem.no_revisit and problem.n_rounds == problem.n_stations
     latin = latin_plan(problem) if full_rotation or not has_other else None
     out = [] if latin is None else [(latin, "Latin rotation")]
+    stop = deadline if has_other or out else math.inf
     try:
-        return [*out, (greedy_plan(problem, problem.seed, FEW_ATTEMPTS), "greedy")]
-    except PlanningError:
+        return [*out, (greedy_plan(problem, problem.seed, FEW_ATTEMPTS, stop), "greedy")]
+    except (PlanningError, OutOfTime):
         if has_other or out:
             return out
     repaired = repaired_plan(problem)

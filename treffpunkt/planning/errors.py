@@ -19,6 +19,11 @@ class PlanningError(ValueError):
         self.details = details
 
 
+class OutOfTime(Exception):
+    """A candidate plan given up at the safety stop (``time_limit_s``), where another plan
+    already seats everybody; never leaves the engine."""
+
+
 class Violation(NamedTuple):
     """One broken hard rule of a plan: a line in plain words, and the same as data."""
 

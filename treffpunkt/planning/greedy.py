@@ -8,8 +8,12 @@ brought to its staffing floor (``staffing.py``), as every plan the planner retur
 
 from __future__ import annotations
 
+import math
+import time
+
 import numpy as np
 
+from .errors import OutOfTime
 from .feasibility import FILL_ATTEMPTS, empty_plan, fill_plan, seat_hosts, with_retries
 from .frozen import rule_violations
 from .metrics import meet_counts
@@ -17,12 +21,15 @@ from .request import Problem
 from .staffing import staff
 
 
-def greedy_plan(problem: Problem, seed: int, attempts: int = FILL_ATTEMPTS) -> np.ndarray:
-    """The greedy plan; where seating gets stuck, up to ``attempts`` seeds are tried."""
-    return with_retries(lambda s: _greedy_once(problem, s), problem, seed, attempts)
+def greedy_plan(problem: Problem, seed: int, attempts: int = FILL_ATTEMPTS,
+                deadline: float = math.inf) -> np.ndarray:  # fmt: skip
+    """The greedy plan; where seating gets stuck, up to ``attempts`` seeds are tried.
+    OutOfTime when a round would start after ``deadline`` (``time.perf_counter()``): each
+    costs N x N work, 1-2 s at 10,000 people."""
+    return with_retries(lambda s: _greedy_once(problem, s, deadline), problem, seed, attempts)
 
 
-def _greedy_once(problem: Problem, seed: int) -> np.ndarray:
+def _greedy_once(problem: Problem, seed: int, deadline: float) -> np.ndarray:
     rng = np.random.default_rng(seed)
     assign = empty_plan(problem)
     met = meet_counts(assign[: problem.n_frozen]) > 0
@@ -37,6 +44,8 @@ def _greedy_once(problem: Problem, seed: int) -> np.ndarray:
         gain[k, i] sums the value of i sharing station k with everyone seated there; it
         grows by one row of ``value`` per seat, so each choice is a lookup.
         """
+        if time.perf_counter() > deadline:
+            raise OutOfTime
         if state["round"] >= 0:
             row = assign[state["round"]]
             met[:] |= (row[:, None] == row[None, :]) & (row >= 0)[:, None]
