@@ -69,6 +69,8 @@ def _step(problem: Problem, assign: np.ndarray, visits: np.ndarray, i: int,
     twice = np.flatnonzero(visits[i] > 1)
     k = int(twice[rng.integers(twice.size)])
     rounds = np.flatnonzero(assign[problem.n_frozen :, i] == k) + problem.n_frozen
+    if rounds.size == 0:  # both visits held already (refused before planning)
+        return
     r = int(rounds[rng.integers(rounds.size)])
     row = assign[r]
     others = np.flatnonzero((row >= 0) & (row != k) & (problem.fixed < 0))
