@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import countsolve
-from .feasibility import fixed_load, seat_hosts
+from .feasibility import fixed_load, seat_hosts, staff_floor
 from .request import Problem
 
 MAX_FULL_CODES = 6  # 3 stations; from 4 stations on (12+ codes) the model is not solved
@@ -132,6 +132,23 @@ def exact_bound(problem: Problem) -> int | None:
     """Upper bound on new pairs from the model (None where not solved)."""
     model = code_model(problem)
     return None if model is None else model.bound
+
+
+def below_floor(problem: Problem) -> bool:
+    """The model's best counts leave some station below its staffing floor in some round.
+
+    The model knows capacities, not floors; lifting such a plan to the floor afterwards can
+    lose most of its pairs (6 people at 3 stations for 3 rounds: 14 pairs unstaffed, 3 once
+    lifted, where 9 are possible staffed), so the code search then reshapes it.
+    """
+    model = code_model(problem)
+    if model is None or model.counts is None:
+        return False
+    load = fixed_load(problem)
+    for (ci, code), count in zip(model.codes, model.counts, strict=True):
+        for r, k in zip(model.rounds[ci], code, strict=True):
+            load[r, k] += count
+    return bool((load < staff_floor(problem)).any())
 
 
 def _meets(problem: Problem, r1, c1, r2, c2) -> bool:

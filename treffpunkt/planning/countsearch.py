@@ -59,11 +59,14 @@ PEOPLE_PER_DEGREE = 8
 
 def applies(problem: Problem) -> bool:
     """Stations mode with a tenth more seats than people and a code space small enough to
-    hold as a matrix."""
+    hold as a matrix; where the exact model applies, only if its counts leave a station
+    below the staffing floor (``codes.below_floor``)."""
     from . import codes
 
-    if problem.mode != "stations" or codes.applies(problem):
+    if problem.mode != "stations":
         return False
+    if codes.applies(problem) and not codes.below_floor(problem):
+        return False  # the exact model's plan is the best there
     busiest = problem.present[problem.n_frozen :].sum(axis=1).max(initial=0)
     roomy = problem.capacity.sum() >= ROOMY * busiest
     return bool(roomy) and 0 < _code_count(problem) <= MAX_CODES
