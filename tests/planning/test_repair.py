@@ -1,6 +1,7 @@
 """Seating by repair: feasible requests where round-by-round seating gets stuck are planned,
 not refused."""
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -107,3 +108,25 @@ def test_everybody_skips_one_of_the_small_stations():
 def test_tables_are_left_to_round_by_round_seating():
     request = {**STUCK["small stations everybody skips"], "mode": "tables"}
     assert repaired_plan(parse_request(request)) is None
+
+
+def test_a_request_no_plan_can_seat_is_refused_naming_a_round():
+    # Late arrivals and early leavers around two tiny stations: shown infeasible by a CP-SAT
+    # model, though every count the planner checks up front allows it. Neither greedy
+    # seating nor the repair seats it; the refusal names the round greedy got stuck in.
+    absent = {"p01": [1, 2], "p02": [0], "p03": [0], "p04": [1], "p05": [1], "p06": [1, 2],
+              "p07": [1, 2], "p08": [0, 1], "p09": [0]}  # fmt: skip
+    request = {
+        "rounds": 3, "mode": "stations", "seed": 3, "stations": stations(15, 11, 2, 1),
+        "participants": [{"id": "p00", "fixed_station": "s0"}]
+        + [{"id": f"p{i:02d}", "absent_rounds": absent.get(f"p{i:02d}", [])}
+           for i in range(1, 20)],
+    }  # fmt: skip
+    assert repaired_plan(parse_request(request)) is None
+    with pytest.raises(PlanningError) as refusal:
+        plan(request)
+    assert refusal.value.rule == "round_unseatable"
+    assert str(refusal.value) == (
+        "Round 2 cannot seat everyone without a second visit to a station; raise capacities "
+        "or add a station."
+    )
