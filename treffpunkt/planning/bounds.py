@@ -106,11 +106,15 @@ def worthless_cliques(worthless: np.ndarray, k: int) -> list[np.ndarray]:
 
 def _reachable(problem: Problem, open_rounds: list[int]) -> np.ndarray:
     """(N, N) pairs that can share a group in some open round."""
-    present = problem.present[open_rounds].astype(np.int64)
-    common = present.T @ present > 0
-    fixed = problem.fixed
-    apart = (fixed[:, None] >= 0) & (fixed[None, :] >= 0) & (fixed[:, None] != fixed[None, :])
-    out = common & ~apart
+    # By attendance pattern (a handful), not person by person: N x N work only to spread it.
+    patterns, label = np.unique(problem.present[open_rounds].T, axis=0, return_inverse=True)
+    label = label.ravel()
+    share = patterns.astype(np.int64) @ patterns.T.astype(np.int64) > 0
+    n = problem.n_people
+    out = np.ones((n, n), dtype=bool) if share.all() else share[np.ix_(label, label)]
+    hosts = np.flatnonzero(problem.fixed >= 0)  # hosts of different stations never meet
+    at = problem.fixed[hosts]
+    out[np.ix_(hosts, hosts)] &= at[:, None] == at[None, :]
     np.fill_diagonal(out, False)
     return out
 
