@@ -35,7 +35,8 @@ def repaired_plan(problem: Problem) -> np.ndarray | None:
         return None  # tables: round-by-round seating never gets stuck
     rng = np.random.default_rng(problem.seed)
     assign = seat_hosts(problem, empty_plan(problem))
-    visits = _seat_rounds(problem, assign, rng)
+    room = problem.capacity[None, :] - fixed_load(problem)  # (R, K) free seats, kept up to date
+    visits = _seat_rounds(problem, assign, room, rng)
     movers = problem.fixed < 0
     fewest, since = np.inf, 0
     for _ in range(STEPS_PER_PERSON * problem.n_people):
@@ -45,21 +46,21 @@ def repaired_plan(problem: Problem) -> np.ndarray | None:
         fewest, since = (clash.size, 0) if clash.size < fewest else (fewest, since + 1)
         if since > STALL_PER_PERSON * problem.n_people + STALL:
             return None  # no fewer clashes for long: taken as impossible
-        _step(problem, assign, visits, int(clash[rng.integers(clash.size)]), rng)
+        _step(problem, assign, visits, room, int(clash[rng.integers(clash.size)]), rng)
     if rule_violations(problem, assign):
         return None
     return staff(problem, assign)
 
 
-def _seat_rounds(problem: Problem, assign: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Seat every open round within capacity, least visited stations first; the visits (N, K)
+def _seat_rounds(problem: Problem, assign: np.ndarray, room: np.ndarray,
+                 rng: np.random.Generator) -> np.ndarray:  # fmt: skip
+    """Seat every open round within ``room``, least visited stations first; the visits (N, K)
     of movers over all rounds."""
     visits = np.zeros((problem.n_people, problem.n_stations), dtype=np.int64)
     movers = problem.fixed < 0
     for r in range(problem.n_frozen):
         seated = np.flatnonzero((assign[r] >= 0) & movers)
         np.add.at(visits, (seated, assign[r, seated]), 1)
-    room = problem.capacity[None, :] - fixed_load(problem)
     for r in range(problem.n_frozen, problem.n_rounds):
         for i in rng.permutation(np.flatnonzero(problem.present[r] & movers)):
             open_ = np.flatnonzero(room[r] > 0)
@@ -70,7 +71,7 @@ def _seat_rounds(problem: Problem, assign: np.ndarray, rng: np.random.Generator)
     return visits
 
 
-def _step(problem: Problem, assign: np.ndarray, visits: np.ndarray, i: int,
+def _step(problem: Problem, assign: np.ndarray, visits: np.ndarray, room: np.ndarray, i: int,
           rng: np.random.Generator) -> None:  # fmt: skip
     """Take one of i's revisits away by a swap or a move in one round of it, the change that
     leaves the fewest revisits (or, now and then, a random one)."""
@@ -87,12 +88,7 @@ def _step(problem: Problem, assign: np.ndarray, visits: np.ndarray, i: int,
     # station; the other leaves theirs and takes k.
     swap = ((visits[i, theirs] >= 1).astype(np.int64) - 1 + (visits[others, k] >= 1)
             - (visits[others, theirs] >= 2))  # fmt: skip
-    free = (
-        problem.capacity
-        - fixed_load(problem)[r]
-        - np.bincount(row[(row >= 0) & (problem.fixed < 0)], minlength=problem.n_stations)
-    )
-    seats = np.flatnonzero(free > 0)
+    seats = np.flatnonzero(room[r] > 0)
     move = (visits[i, seats] >= 1).astype(np.int64) - 1
     change = np.concatenate([swap, move]).astype(float)
     if change.size == 0:
@@ -107,6 +103,8 @@ def _step(problem: Problem, assign: np.ndarray, visits: np.ndarray, i: int,
         _seat(assign, visits, r, j, k)
         _seat(assign, visits, r, i, int(theirs[pick]))
     else:
+        room[r, k] += 1
+        room[r, seats[pick - others.size]] -= 1
         _seat(assign, visits, r, i, int(seats[pick - others.size]))
 
 
