@@ -111,6 +111,7 @@ class CodeAnnealer:
 
     def __init__(self, problem: Problem, seed: int):
         self.p = problem
+        self.seed = seed
         self.rng = np.random.default_rng(seed)
         groups = _groups(problem)
         self.group_rounds = [rounds for rounds, _ in groups]
@@ -247,7 +248,11 @@ class CodeAnnealer:
         return True
 
     def start_from(self, assign: np.ndarray) -> None:
-        """Everybody on the code they have in ``assign`` (a plan that keeps the hard rules)."""
+        """Everybody on the code they have in ``assign`` (a plan that keeps the hard rules),
+        whoever ``start`` placed taken off first and the random stream begun again."""
+        self.rng = np.random.default_rng(self.seed)
+        self.load[:] = 0
+        self.dist[:] = 0
         index = {code: u for u, code in enumerate(self.codes)}
         for i, person in enumerate(self.people):
             g = self.group_of[i]
@@ -318,7 +323,6 @@ def build(problem: Problem, deadline: float) -> np.ndarray | None:
         start = _seated(problem)
         if start is None:
             return None
-        search = CodeAnnealer(problem, problem.seed)
         search.start_from(start)
     return search.plan(search.anneal(_steps(problem, search), deadline))
 

@@ -203,9 +203,7 @@ def _gain(problem: Problem, row: np.ndarray, met: np.ndarray, moves: Moves) -> f
     row, met = row.copy(), met.copy() if len(moves) > 1 else met
     w, total = problem.weights, 0.0
     for i, table in moves:
-        leave = np.flatnonzero(row == row[i])
-        leave = leave[leave != i]
-        join = np.flatnonzero(row == table)
+        leave, join = _partners(row, i, table)
         new = problem.valuable[i]
         total += w["new_pairs"] * ((new[join] & (met[i, join] == 0)).sum()
                                    - (new[leave] & (met[i, leave] == 1)).sum())  # fmt: skip
@@ -219,11 +217,15 @@ def _gain(problem: Problem, row: np.ndarray, met: np.ndarray, moves: Moves) -> f
 
 def _move_in_round(row: np.ndarray, met: np.ndarray, i: int, table: int) -> None:
     """Person i to ``table`` in this round; pair meeting counts kept (both changed in place)."""
-    leave = np.flatnonzero(row == row[i])
-    leave = leave[leave != i]
-    join = np.flatnonzero(row == table)
+    leave, join = _partners(row, i, table)
     met[i, leave] -= 1
     met[leave, i] -= 1
     met[i, join] += 1
     met[join, i] += 1
     row[i] = table
+
+
+def _partners(row: np.ndarray, i: int, table: int) -> tuple[np.ndarray, np.ndarray]:
+    """Whom i leaves and whom i joins by moving to ``table`` in the round ``row``."""
+    leave = np.flatnonzero(row == row[i])
+    return leave[leave != i], np.flatnonzero(row == table)
