@@ -51,6 +51,15 @@ def with_history(n: int, stations: int, capacity: int, rounds: int, mode: str) -
     return request
 
 
+def uneven(n: int, capacities: list[int], rounds: int, mode: str, *, side: bool = False) -> dict:
+    """Rooms of uneven size, as most venues have; ``side``: organisations and categories."""
+    request = uniform(n, len(capacities), 0, rounds, mode)
+    request["stations"] = [{"id": f"s{k:03d}", "capacity": c} for k, c in enumerate(capacities)]
+    if side:
+        request["participants"] = _people(n, random.Random(7), orgs=n // 4, cats=True)
+    return request
+
+
 def seed_meeting() -> dict:
     return json.loads((ROOT / "examples" / "netzwerktreffen.json").read_text(encoding="utf-8"))
 
@@ -98,6 +107,27 @@ INSTANCES = [
     ("45 / 5x12 / 4 stations, roomy", lambda: uniform(45, 5, 12, 4, "stations"), None),
     ("80 / 6x16 / 4 stations, roomy", lambda: uniform(80, 6, 16, 4, "stations"), None),
     ("120 / 6x20 / 4 stations", lambda: uniform(120, 6, 20, 4, "stations"), None),
+    # Stations and tables of uneven size: no construction fits, the searches carry them.
+    (
+        "100 / 8 stations of 8-20 / 5, uneven",
+        lambda: uneven(100, [8, 10, 12, 14, 16, 18, 20, 15], 5, "stations"),
+        None,
+    ),
+    (
+        "100 / 8 stations of 8-20 / 5, uneven, organisations",
+        lambda: uneven(100, [8, 10, 12, 14, 16, 18, 20, 15], 5, "stations", side=True),
+        None,
+    ),
+    (
+        "171 / 9 stations of 9-26 / 5, uneven",
+        lambda: uneven(171, [9, 12, 15, 18, 20, 22, 24, 26, 25], 5, "stations"),
+        None,
+    ),
+    (
+        "61 / 9 tables of 5-11 / 7, uneven",
+        lambda: uneven(61, [5, 6, 7, 8, 9, 10, 11, 5, 6], 7, "tables"),
+        None,
+    ),
     # Everyone visits every station, at a station count without a difference matrix.
     ("36 / 6x6 / 6 stations, everyone everywhere", lambda: uniform(36, 6, 6, 6, "stations"), None),
     (
