@@ -21,26 +21,11 @@ from treffpunkt.planning.search import improve
 from treffpunkt.planning.staffing import staff
 
 from .starts import greedy_start
-from .strategies import participants
+from .strategies import meetings
 
-
-@st.composite
-def uneven_meetings(draw):
-    """Stations or tables of uneven size with free seats, side goals, hosts and absences."""
-    mode = draw(st.sampled_from(["stations", "tables"]))
-    k = draw(st.integers(2, 6))
-    rounds = draw(st.integers(1, k if mode == "stations" else 5))
-    caps = [draw(st.integers(2, 9)) for _ in range(k)]
-    people = draw(participants(draw(st.integers(k, sum(caps))), rounds, k, organisations=5))
-    if draw(st.booleans()):
-        people[0]["fixed_station"] = "s0"
-    min_size = draw(st.integers(0, 4))
-    return {
-        "rounds": rounds, "mode": mode, "participants": people, "seed": draw(st.integers(0, 9)),
-        "known_pairs": [["p0", "p1"]] if len(people) > 1 and draw(st.booleans()) else [],
-        "stations": [{"id": f"s{n}", "capacity": c, "min_size": min(min_size, c)}
-                     for n, c in enumerate(caps)],
-    }  # fmt: skip
+# Stations or tables of uneven size with free seats, side goals, hosts and absences.
+uneven_meetings = meetings(max_stations=6, max_capacity=9, max_people=40, max_hosts=1,
+                           min_sizes=st.integers(0, 4))  # fmt: skip
 
 
 def scored_moves(search: PersonTabu, r: int) -> list[tuple[float, np.ndarray]]:
@@ -61,7 +46,7 @@ def scored_moves(search: PersonTabu, r: int) -> list[tuple[float, np.ndarray]]:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(uneven_meetings(), st.booleans())
+@given(uneven_meetings, st.booleans())
 def test_every_move_is_scored_exactly_and_keeps_the_rules(request, held):
     started = greedy_start(request, held)  # held: the first round must stay as it was
     if started is None or started[1].n_frozen == started[1].n_rounds:
@@ -85,7 +70,7 @@ def test_every_move_is_scored_exactly_and_keeps_the_rules(request, held):
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(uneven_meetings())
+@given(uneven_meetings)
 def test_the_kicks_and_the_budget_never_return_a_worse_plan(request):
     started = greedy_start(request, held=False)
     if started is None:
