@@ -114,6 +114,18 @@ def test_people_who_met_at_an_earlier_meeting_count_as_known(network):
     assert Assignment.objects.filter(meeting=meeting).count() == 24 * 3
 
 
+def test_the_planners_safety_stop_is_a_setting_and_the_door_waits_three_seconds_at_most(
+    network, settings
+):
+    meeting = make_meeting(network)
+
+    assert rotation.planning_request(meeting)["time_limit_s"] == 5.0
+    assert rotation.planning_request(meeting, time_limit_s=3.0)["time_limit_s"] == 3.0
+    settings.PLANNER_TIME_LIMIT_S = 1.5
+    assert rotation.planning_request(meeting)["time_limit_s"] == 1.5
+    assert rotation.planning_request(meeting, time_limit_s=3.0)["time_limit_s"] == 1.5
+
+
 def assert_refused(meeting, message: str) -> None:
     """Planning ``meeting`` fails with exactly ``message`` and stores no assignment."""
     with pytest.raises(rotation.RotationError) as error:

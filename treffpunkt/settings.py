@@ -270,6 +270,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "treffpunkt@localhost"
 # The address personal links in e-mails and on badges point to.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# The rotation planner's safety stop in the web app, in seconds (docs/planning.md,
+# Determinism): the plan made in advance stops at it, the re-plan at the door at 3 s or less.
+PLANNER_TIME_LIMIT_S = 5.0
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -14,7 +14,6 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
-from treffpunkt.meetings import rotation
 from treffpunkt.meetings.models import Assignment, Encounter, Meeting, Registration, StationNote
 from treffpunkt.network.models import Consent, ConsentPurpose, Organisation, Person
 
@@ -500,15 +499,10 @@ def hold_round_note_and_report(page: Page, live_server, meeting) -> None:
 
 
 @pytest.fixture
-def quick_planner(monkeypatch):
-    """The planner with one second instead of five: the test is about the pages, and the
-    planner's speed is measured in bench/planning."""
-    real = rotation.planning_request
-
-    def planning_request(meeting, *, time_limit_s=5.0, **options):
-        return real(meeting, time_limit_s=min(time_limit_s, 1.0), **options)
-
-    monkeypatch.setattr(rotation, "planning_request", planning_request)
+def quick_planner(settings):
+    """The planner's safety stop at one second instead of five: the test is about the pages,
+    and the planner's speed is measured in bench/planning."""
+    settings.PLANNER_TIME_LIMIT_S = 1.0
 
 
 def test_a_meeting_from_registration_to_report(

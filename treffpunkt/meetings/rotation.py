@@ -6,9 +6,11 @@ earlier meetings, the rounds already held), stores the plan it returns as Assign
 and asks it for the metrics of the plan as it stands, also after an organiser moved someone.
 """
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
@@ -25,6 +27,7 @@ WISH_WEIGHT = 2
 # bound (stations of unequal size: 171 people at 9 stations of 9-26 for 5 rounds, 7,079 -> 7,351;
 # docs/planning.md). At the door (rounds held) speed comes first.
 ADVANCE_EFFORT = 3.0
+AT_THE_DOOR_S = 3.0  # the re-plan's safety stop: people are waiting
 
 
 class RotationError(Exception):
@@ -88,12 +91,17 @@ def _held_rounds(meeting: Meeting) -> list[dict[str, list[str]]]:
 
 
 def planning_request(
-    meeting: Meeting, *, present_only: bool = False, time_limit_s: float = 5.0, effort: float = 1.0
+    meeting: Meeting,
+    *,
+    present_only: bool = False,
+    time_limit_s: float | None = None,
+    effort: float = 1.0,
 ) -> dict:
     """The planner's request for ``meeting`` (see docs/planning.md).
 
     People who met at earlier meetings count as known pairs; moderators stay at their
-    station; station wishes become preferences; the rounds held so far are frozen.
+    station; station wishes become preferences; the rounds held so far are frozen. The
+    planner's safety stop is ``time_limit_s``, at most ``settings.PLANNER_TIME_LIMIT_S``.
     """
     stations = list(meeting.stations.select_related("moderator"))
     if not stations:
@@ -142,7 +150,9 @@ def planning_request(
             [person_key(a), person_key(b)]
             for a, b in sorted({(e.person_a, e.person_b) for e in earlier})
         ],
-        "time_limit_s": time_limit_s,
+        "time_limit_s": min(
+            math.inf if time_limit_s is None else time_limit_s, settings.PLANNER_TIME_LIMIT_S
+        ),
         "seed": meeting.pk,
         "effort": effort,
     }
@@ -218,7 +228,9 @@ def replan_remaining(*, meeting: Meeting) -> Plan:
     Side effects: replaces the Assignment rows of the rounds not yet held.
     """
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    result = _plan_with(planning_request(meeting, present_only=True, time_limit_s=3.0), meeting)
+    result = _plan_with(
+        planning_request(meeting, present_only=True, time_limit_s=AT_THE_DOOR_S), meeting
+    )
     _save_rounds(meeting, result["rounds"], first_round=meeting.rounds_held)
     return Plan(rounds=result["rounds"], metrics=result["metrics"])
 
