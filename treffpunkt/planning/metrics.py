@@ -50,16 +50,19 @@ def category_gaps(counts: np.ndarray, sizes: np.ndarray) -> int:
 
 def objective_terms(problem: Problem, assign: np.ndarray) -> dict[str, float]:
     """The five weighted terms of the objective (see docs/planning.md, 'Objective')."""
-    return _terms(problem, assign, meet_counts(assign))
+    met = meet_counts(assign)
+    return _terms(problem, assign, met, problem.valuable & (met > 0))
 
 
-def _terms(problem: Problem, assign: np.ndarray, met: np.ndarray) -> dict[str, float]:
+def _terms(problem: Problem, assign: np.ndarray, met: np.ndarray,
+           new: np.ndarray) -> dict[str, float]:  # fmt: skip
+    """The terms from the pair meeting counts and the new contacts they make (both N x N)."""
     # Pair matrices are symmetric with an empty diagonal: sums over both halves, halved.
     sizes = group_sizes(problem, assign)
     below = (sizes > 0) & (sizes < problem.min_size[None, :])
     rows = np.nonzero(assign >= 0)
     return {
-        "new_pairs": _pairs(problem.valuable & (met > 0)),
+        "new_pairs": _pairs(new),
         "colleagues": int(met[problem.colleague].sum(dtype=np.int64)) // 2,
         "categories": category_gaps(category_counts(problem, assign), sizes),
         "preferences": float(problem.pref[rows[1], assign[rows]].sum()),
@@ -90,8 +93,9 @@ def plan_score(problem: Problem, assign: np.ndarray) -> float:
 def compute_metrics(problem: Problem, assign: np.ndarray) -> dict:
     """Every objective term plus the figures organisers look at (docs/planning.md)."""
     met = meet_counts(assign)
-    terms = _terms(problem, assign, met)
-    new_each = (problem.valuable & (met > 0)).sum(axis=1)
+    new = problem.valuable & (met > 0)
+    terms = _terms(problem, assign, met, new)
+    new_each = new.sum(axis=1)
     attending = (assign >= 0).any(axis=0)
     sizes = group_sizes(problem, assign)
     visited = np.zeros_like(problem.pref, dtype=bool)
