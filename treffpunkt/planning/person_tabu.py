@@ -73,6 +73,7 @@ class PersonTabu:
         self.pref = w["preferences"] * p.pref
         self.has_cat = bool((p.cat >= 0).any())
         self.cat_safe = np.maximum(p.cat, 0)
+        self.cat_row = np.where(p.cat >= 0, p.cat, max(len(p.categories), 1))  # none: last
         self.other_cat = w["categories"] * (p.cat[:, None] != p.cat[None, :])
         self.sizes = group_sizes(p, assign)
         self.cnt = category_counts(p, assign)
@@ -126,12 +127,15 @@ class PersonTabu:
     def _swap_gaps(self, r: int, own: np.ndarray) -> np.ndarray:
         """[j, i]: weighted change in category gaps on i's side when i takes j's station: i's
         category may vanish from i's group, j's may join it (0 between people of one
-        category, whose exchange changes no group's mix)."""
-        cat, cnt = self.p.cat, self.cnt[r]
-        has = cat >= 0
-        lose = has & (cnt[own, self.cat_safe] == 1)
-        fill = (np.ascontiguousarray(cnt[own].T)[self.cat_safe] == 0) & has[:, None]
-        return (lose[None, :].astype(np.int8) - fill) * self.other_cat
+        category, whose exchange changes no group's mix; j's category is never missing
+        from i's group then)."""
+        cnt = self.cnt[r]
+        lose = (self.p.cat >= 0) & (cnt[own, self.cat_safe] == 1)
+        missing = np.zeros((cnt.shape[1] + 1, self.p.n_people), dtype=bool)  # last: no category
+        missing[:-1] = cnt[own].T == 0  # [c, i]: category c missing from i's group
+        gaps = self.other_cat * lose[None, :]
+        np.subtract(gaps, self.w["categories"], out=gaps, where=missing[self.cat_row])
+        return gaps
 
     def move_scores(self, r: int, own, gain, loss) -> np.ndarray:
         """(N, K) score change of moving i to station k in round r; -inf where not allowed."""
