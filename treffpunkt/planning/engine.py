@@ -49,7 +49,7 @@ def search_steps(problem: Problem) -> int:
     free_rounds = problem.n_rounds - problem.n_frozen
     base = min(200 + 2 * problem.n_people * free_rounds, 1500)
     if problem.n_people > 300:  # steps cost more there; constructions carry large meetings
-        base = 400 if problem.n_people <= 1000 else 200
+        base = 1000 if problem.n_people <= 1000 else 200
     return int(base * problem.effort)
 
 
