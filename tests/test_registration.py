@@ -376,6 +376,26 @@ def test_a_member_registering_their_own_address_sees_the_outcome_at_once(
     assert messages_of(thanks) == [says]
 
 
+def test_a_member_registering_again_is_told_where_the_link_went(
+    client, member, upcoming_meeting, mailbox, django_capture_on_commit_callbacks
+):
+    client = client_for(client, member)
+    mia = {"first_name": "Mia", "last_name": "Mitglied", "email": "mia.mitglied@example.org"}
+    said = []
+    for _ in range(3):
+        post_registration(client, upcoming_meeting, django_capture_on_commit_callbacks, **mia)
+        said += messages_of(client.get(reverse("register_thanks", args=[upcoming_meeting.pk])))
+
+    assert said[1:] == [
+        "Sie sind zu diesem Treffen bereits angemeldet. Wir haben Ihren persönlichen Link noch "
+        "einmal an mia.mitglied@example.org geschickt.",
+        "Sie sind zu diesem Treffen bereits angemeldet. Ihr persönlicher Link ging vor wenigen "
+        "Minuten an mia.mitglied@example.org: Bitte sehen Sie nach dieser E-Mail (auch im "
+        "Spam-Ordner).",
+    ]
+    assert len(mailbox) == 2
+
+
 def test_registering_again_after_cancelling_queues_at_the_end(
     client, consent_texts, upcoming_meeting, mailbox, django_capture_on_commit_callbacks
 ):

@@ -69,6 +69,25 @@ def test_the_link_sent_again_keeps_the_calendar_uid(
     assert "Sie haben Ihren persönlichen Link noch einmal angefordert" in plain(mailbox[1])
 
 
+def test_the_public_form_sends_the_link_again_at_most_once_in_ten_minutes(
+    client, consent_texts, upcoming_meeting, mailbox, django_capture_on_commit_callbacks
+):
+    # Anybody may submit anybody's address: a script must not turn the form into a mailer.
+    for _ in range(5):
+        post_registration(client, upcoming_meeting, django_capture_on_commit_callbacks)
+    assert len(mailbox) == 2  # the confirmation, and the link once again
+    assert "Sie haben Ihren persönlichen Link noch einmal angefordert" in plain(mailbox[1])
+
+    registration = Registration.objects.get()
+    earlier = registration.link_resent_at - Registration.RESEND_INTERVAL
+    Registration.objects.update(link_resent_at=earlier)
+    post_registration(client, upcoming_meeting, django_capture_on_commit_callbacks)
+
+    assert len(mailbox) == 3
+    registration.refresh_from_db()
+    assert registration.link_resent_at > earlier + Registration.RESEND_INTERVAL
+
+
 def test_a_waitlist_e_mail_says_so_and_has_no_calendar_file(
     client, consent_texts, upcoming_meeting, mailbox, django_capture_on_commit_callbacks
 ):

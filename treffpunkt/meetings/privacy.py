@@ -32,6 +32,7 @@ register.declare(
         "created_at": Category.PARTICIPATION,
         "updated_at": Category.PARTICIPATION,
         "checked_in_at": Category.PARTICIPATION,
+        "link_resent_at": Category.PARTICIPATION,
         "wishes": Category.PARTICIPATION,
         "requested_consents": Category.CONSENT,
     },

@@ -189,6 +189,8 @@ class RegistrationResult:
     outcome: str
     person_is_new: bool
     consents_applied: bool = field(default=False)
+    #: "already": whether the personal link went out again (not twice in ten minutes).
+    link_sent: bool = field(default=True)
 
 
 def _find_person(email: str) -> Person | None:
@@ -282,13 +284,13 @@ def register(*, meeting: Meeting, registrant: Registrant, now=None) -> Registrat
     One transaction under the meeting's lock. A person known by the e-mail address
     (case-insensitive) is reused and their directory data is left alone; a new person gets
     an unlisted organisation if they named a new one. A second submission for the same
-    person changes nothing and re-sends the personal link ("already"); a cancelled
-    registration is taken up again at the end of the queue.
+    person changes nothing and re-sends the personal link ("already"), at most once in ten
+    minutes; a cancelled registration is taken up again at the end of the queue.
 
     Side effects: Person/Profile/Organisation (new people only), Registration, Consent rows
     (from a proven address; else the ticked texts wait on the registration for the owner's
     confirmation); after commit one e-mail (confirmation with iCal, waitlist notice, or the
-    link again).
+    link again unless it was sent again less than ten minutes ago).
     Raises RegistrationClosed outside the registration window, RegistrationBusy when the
     lock cannot be had in time.
     """
@@ -301,8 +303,8 @@ def register(*, meeting: Meeting, registrant: Registrant, now=None) -> Registrat
         existing = Registration.objects.filter(meeting=meeting, person=person).first()
         if existing is not None and existing.status != Status.CANCELLED:
             existing.meeting, existing.person = meeting, person
-            mail_after_commit(status_mail(existing), existing, again=True)
-            return RegistrationResult(existing, "already", person_is_new=False)
+            sent = _send_link_again(existing, now)
+            return RegistrationResult(existing, "already", person_is_new=False, link_sent=sent)
         _promoted, free = _promote(meeting)
         status = Status.CONFIRMED if free > 0 else Status.WAITLISTED
         registration = _take_up(meeting, person, existing, status, registrant.topics, now)
@@ -318,6 +320,17 @@ def register(*, meeting: Meeting, registrant: Registrant, now=None) -> Registrat
         return RegistrationResult(
             registration, status, person_is_new=is_new, consents_applied=applied
         )
+
+
+def _send_link_again(registration: Registration, now) -> bool:
+    """E-mail the personal link again unless it went out less than ten minutes ago
+    (``Registration.RESEND_INTERVAL``); whether it is sent."""
+    if not registration.may_resend_link(now):
+        return False
+    registration.link_resent_at = now
+    registration.save(update_fields=["link_resent_at"])
+    mail_after_commit(status_mail(registration), registration, again=True)
+    return True
 
 
 def _take_up(meeting, person, existing, status, topics, now) -> Registration:

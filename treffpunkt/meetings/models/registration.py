@@ -1,6 +1,7 @@
 """Who registered for a meeting, with which topics, and where they stand."""
 
 import secrets
+from datetime import datetime, timedelta
 
 from django.db import models
 from django.utils import timezone
@@ -56,6 +57,13 @@ class Registration(models.Model):
         help_text=_("Printed on the badge as a QR code; it only checks the person in."),
     )
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    link_resent_at = models.DateTimeField(
+        _("personal link last sent again"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Sent again at most once in ten minutes: the public form is not a mailer."),
+    )
     wishes = models.ManyToManyField(
         "meetings.Station",
         verbose_name=_("station wishes"),
@@ -85,8 +93,17 @@ class Registration(models.Model):
             ),
         ]
 
+    #: Anybody can submit the public form with anybody's address; each submission for a
+    #: registered person would send the personal link again, so a script could flood an
+    #: inbox. One such e-mail per registration in this time is enough for a lost link.
+    RESEND_INTERVAL = timedelta(minutes=10)
+
     def __str__(self) -> str:
         return f"{self.person} – {self.meeting}"
+
+    def may_resend_link(self, now: datetime) -> bool:
+        """Whether the personal link may be sent again at ``now`` (``RESEND_INTERVAL``)."""
+        return self.link_resent_at is None or now - self.link_resent_at >= self.RESEND_INTERVAL
 
     def waitlist_position(self) -> int | None:
         """1 for the head of the waitlist; None when the registration is not waitlisted."""

@@ -139,7 +139,16 @@ def _tell_outcome(request, result, registrant) -> None:
 
 def _tell_details(request, result, values: dict) -> None:
     """The outcome itself, for a registrant whose address is proven theirs."""
-    if result.outcome == "already":
+    if result.outcome == "already" and not result.link_sent:
+        messages.info(
+            request,
+            _(
+                "You are registered for this meeting already. Your personal link went to "
+                "%(email)s a few minutes ago: please look for that e-mail (also among spam)."
+            )
+            % values,
+        )
+    elif result.outcome == "already":
         messages.info(
             request,
             _(
