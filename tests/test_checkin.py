@@ -1,5 +1,6 @@
 """The check-in at the door: search, scan, walk-ins and undo, for organisers only."""
 
+import re
 import threading
 import time
 from datetime import datetime
@@ -425,6 +426,31 @@ def test_two_walk_ins_without_e_mail_both_fit(desk, upcoming_meeting):
         desk.post(walk_in_url(upcoming_meeting), {"first_name": name, "last_name": "Ohne"})
 
     assert upcoming_meeting.registrations.filter(status="attended").count() == 2
+
+
+def test_a_walk_in_form_sent_twice_adds_one_person(desk, upcoming_meeting, glassworks):
+    # The desk pressed twice, or two desks took the same person: one person, checked in once.
+    otto = {"first_name": "Otto", "last_name": "Ohnemail", "organisation": "Glashütte Beispieltal"}
+    first = desk.post(walk_in_url(upcoming_meeting), otto, follow=True)
+    again = desk.post(walk_in_url(upcoming_meeting), {**otto, "first_name": "otto "}, follow=True)
+
+    assert Person.objects.filter(last_name="Ohnemail").count() == 1
+    assert upcoming_meeting.registrations.filter(person__last_name="Ohnemail").count() == 1
+    assert messages_of(first)[0].startswith("Otto Ohnemail ist eingecheckt (")
+    assert re.fullmatch(
+        r"Otto Ohnemail war schon um \d\d:\d\d eingecheckt\.", messages_of(again)[0]
+    )
+
+
+def test_a_namesake_from_another_organisation_is_another_person(desk, upcoming_meeting, glassworks):
+    otto = {"first_name": "Otto", "last_name": "Ohnemail", "organisation": "Glashütte Beispieltal"}
+    desk.post(walk_in_url(upcoming_meeting), otto)
+    desk.post(
+        walk_in_url(upcoming_meeting),
+        {**otto, "organisation": "Neue Werkstatt GmbH", "organisation_kind": "company"},
+    )
+
+    assert Person.objects.filter(last_name="Ohnemail").count() == 2
 
 
 def test_a_walk_in_with_a_known_address_checks_in_that_person(desk, upcoming_meeting, wanda):

@@ -160,7 +160,7 @@ class WalkIn:
     organisation_kind: str = ""  # for a new organisation
 
 
-def _walk_in_person(walk_in: WalkIn) -> Person:
+def _walk_in_person(meeting: Meeting, walk_in: WalkIn) -> Person:
     if walk_in.email:
         known = Person.objects.filter(email__iexact=walk_in.email).first()
         if known:
@@ -168,13 +168,17 @@ def _walk_in_person(walk_in: WalkIn) -> Person:
     organisation = None
     if walk_in.organisation_name:
         organisation = find_organisation(walk_in.organisation_name)
-        if organisation is None:
-            # Created at the door without anybody's consent to be listed: organisers only.
-            organisation = Organisation.objects.create(
-                name=" ".join(walk_in.organisation_name.split()),
-                kind=walk_in.organisation_kind,
-                listed=False,
-            )
+    if not walk_in.email and (organisation or not walk_in.organisation_name):
+        same = _registered_namesake(meeting, walk_in, organisation)
+        if same is not None:
+            return same
+    if walk_in.organisation_name and organisation is None:
+        # Created at the door without anybody's consent to be listed: organisers only.
+        organisation = Organisation.objects.create(
+            name=" ".join(walk_in.organisation_name.split()),
+            kind=walk_in.organisation_kind,
+            listed=False,
+        )
     email = walk_in.email or f"{secrets.token_hex(8)}@{NO_EMAIL_DOMAIN}"
     return Person.objects.create(
         first_name=walk_in.first_name,
@@ -182,6 +186,21 @@ def _walk_in_person(walk_in: WalkIn) -> Person:
         email=email.lower(),
         organisation=organisation,
     )
+
+
+def _registered_namesake(meeting: Meeting, walk_in: WalkIn, organisation) -> Person | None:
+    """The one person of this meeting with the walk-in's name (and organisation, if named):
+    a form sent twice at the door, or from two desks, is one person, not two. Two namesakes
+    registered already are left alone (the desk finds them by search)."""
+    people = Person.objects.filter(
+        registrations__meeting=meeting,
+        first_name__iexact=walk_in.first_name.strip(),
+        last_name__iexact=walk_in.last_name.strip(),
+    )
+    if organisation is not None:
+        people = people.filter(organisation=organisation)
+    found = list(people[:2])
+    return found[0] if len(found) == 1 else None
 
 
 @transaction.atomic
@@ -195,13 +214,15 @@ def add_walk_in(
     """Register somebody who came without registering, and check them in.
 
     A known e-mail address finds the person in the directory (their data stay as they are);
-    if they are registered already, that registration is checked in. Raises OverCapacity
-    when the meeting is full and ``allow_over_capacity`` is not set: nothing is written then.
+    without an address, the one person of this meeting with that name (and organisation, if
+    given) is taken; if they are registered already, that registration is checked in.
+    Raises OverCapacity when the meeting is full and ``allow_over_capacity`` is not set:
+    nothing is written then.
     Side effects: may create an unlisted Organisation and a Person (no consents), creates or
     updates their Registration to ATTENDED.
     """
     _lock_meeting(meeting)
-    person = _walk_in_person(walk_in)
+    person = _walk_in_person(meeting, walk_in)
     registration = meeting.registrations.filter(person=person).first()
     if registration and registration.status in Registration.SEATED:
         return check_in(registration=registration, now=now)
