@@ -38,6 +38,25 @@ def test_it_reaches_and_proves_the_known_optimum(request_, optimum):
     assert (metrics["new_pairs"], metrics["upper_bound_new_pairs"]) == (optimum, optimum)
 
 
+@pytest.mark.parametrize(
+    ("n", "stations", "capacity", "rounds"),
+    [(35, 7, 5, 7), (42, 7, 6, 7), (48, 8, 6, 8), (45, 9, 5, 9), (20, 5, 4, 5), (28, 7, 4, 4)],
+)
+def test_groups_no_larger_than_the_station_count_never_meet_twice(n, stations, capacity, rounds):
+    # Clusters of one from the exact design: each pair meets at most once, so every seat
+    # of every round makes new pairs and the plan is at the bound (greedy and local search
+    # left 35 / 7x5 / 7 at 422 of 490, 48 / 8x6 / 8 at 782 of 960).
+    result = plan(uniform(n, stations, capacity, rounds, "stations"))
+    metrics = result["metrics"]
+    assert result["algorithm"] == "cluster design"
+    assert metrics["repeat_meetings"] == 0
+    assert (
+        metrics["new_pairs"]
+        == metrics["upper_bound_new_pairs"]
+        == rounds * stations * (capacity * (capacity - 1) // 2)
+    )
+
+
 def test_it_reaches_the_optimum_of_two_rounds_at_three_tables_of_17():
     metrics = plan({**uniform(51, 3, 17, 2, "tables"), "effort": 0.5})["metrics"]
     assert (metrics["new_pairs"], metrics["upper_bound_new_pairs"]) == (696, 696)

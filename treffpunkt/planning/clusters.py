@@ -19,7 +19,9 @@ twice. Clusters: K(K-1) in stations mode (each visits distinct stations), K^2 in
   *extended* by one station (and round) (``extended_schedule``): another candidate (300 people
   at 14 stations for 14 rounds: 35,135 new pairs against 28,789).
 
-Cluster sizes differ by at most one and are chosen so no station overflows. People are dealt
+Cluster sizes differ by at most one and are chosen so no station overflows; with fewer
+people than clusters (groups no larger than the station count) they are 0 or 1, the clusters
+of one grown where seats are loosest, and no two people meet twice. People are dealt
 to clusters so that pairs who bring no new contact sit in clusters that never meet
 (``deal.py``); people who miss rounds travel with a cluster too, and whoever finds no cluster
 seat is seated afterwards in the free seats.
@@ -49,12 +51,21 @@ TABU_ITERATIONS = 400  # a work budget (6-7 repeated cluster meetings at 6 x 4 e
 
 
 def applies(problem: Problem) -> bool:
+    """More people attend every round than there are clusters (groups larger than the
+    stations: repeats are forced); or, in stations mode, an exact design exists and at least
+    one person per station does: clusters of one then, which never meet twice (35 people at
+    7 stations of 5 for 7 rounds: 490 new pairs, the bound, where greedy seating and local
+    search found 422)."""
     if problem.n_frozen or problem.n_rounds < 2:
         return False
     k = problem.n_stations
     spread = k - 1 if problem.no_revisit else k
     full = _always_there(problem)
-    return spread >= 1 and full >= spread * k and full / k > spread
+    if spread >= 1 and full >= spread * k and full / k > spread:
+        return True
+    return (
+        problem.no_revisit and full >= k and design_schedule(k, problem.n_rounds, True) is not None
+    )
 
 
 def _always_there(problem: Problem) -> int:

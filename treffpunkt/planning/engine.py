@@ -170,7 +170,7 @@ def _restarts(problem: Problem, plan: np.ndarray, deadline: float) -> np.ndarray
     best, best_score = plan, plan_score(problem, plan)
     for k in range(1, RESTARTS + 1):
         seed = problem.seed * 7919 + k
-        found = _single_round_search(problem, greedy_plan(problem, seed), seed, deadline)
+        found = _anneal(problem, greedy_plan(problem, seed), seed, deadline)
         score = plan_score(problem, found)
         if score > best_score:
             best, best_score = found, score
