@@ -128,6 +128,17 @@ INSTANCES = [
         lambda: uneven(61, [5, 6, 7, 8, 9, 10, 11, 5, 6], 7, "tables"),
         None,
     ),
+    # Everyone visits every station in groups no larger than the station count: clusters of one.
+    (
+        "35 / 7x5 / 7 stations, everyone everywhere, small groups",
+        lambda: uniform(35, 7, 5, 7, "stations"),
+        None,
+    ),
+    (
+        "50 / 11x5 / 11 stations, everyone everywhere, small groups",
+        lambda: uniform(50, 11, 5, 11, "stations"),
+        None,
+    ),
     # Everyone visits every station, at a station count without a difference matrix.
     ("36 / 6x6 / 6 stations, everyone everywhere", lambda: uniform(36, 6, 6, 6, "stations"), None),
     (
