@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .feasibility import empty_plan, fixed_load, seat_hosts
+from .feasibility import empty_plan, seat_hosts
 from .frozen import rule_violations
+from .metrics import group_sizes
 from .request import Problem
 from .staffing import staff
 
@@ -31,11 +32,18 @@ NOISE = 0.1  # share of steps that take a random change, best or not
 
 def repaired_plan(problem: Problem) -> np.ndarray | None:
     """A plan keeping every hard rule, or None where the search finds none."""
+    return completed_plan(problem, seat_hosts(problem, empty_plan(problem)))
+
+
+def completed_plan(problem: Problem, assign: np.ndarray) -> np.ndarray | None:
+    """``assign`` with everybody present seated: the people without a seat in an open round
+    are seated within the free seats, then revisits are swapped away (people seated already
+    may move too); None where the search finds no plan keeping every hard rule."""
     if not problem.no_revisit:
         return None  # tables: round-by-round seating never gets stuck
     rng = np.random.default_rng(problem.seed)
-    assign = seat_hosts(problem, empty_plan(problem))
-    room = problem.capacity[None, :] - fixed_load(problem)  # (R, K) free seats, kept up to date
+    assign = assign.copy()
+    room = problem.capacity[None, :] - group_sizes(problem, assign)  # kept up to date
     visits = _seat_rounds(problem, assign, room, rng)
     movers = problem.fixed < 0
     fewest, since = np.inf, 0
@@ -54,15 +62,16 @@ def repaired_plan(problem: Problem) -> np.ndarray | None:
 
 def _seat_rounds(problem: Problem, assign: np.ndarray, room: np.ndarray,
                  rng: np.random.Generator) -> np.ndarray:  # fmt: skip
-    """Seat every open round within ``room``, least visited stations first; the visits (N, K)
-    of movers over all rounds."""
+    """Seat the movers without a seat in every open round within ``room``, least visited
+    stations first; the visits (N, K) of movers over all rounds."""
     visits = np.zeros((problem.n_people, problem.n_stations), dtype=np.int64)
     movers = problem.fixed < 0
-    for r in range(problem.n_frozen):
+    for r in range(problem.n_rounds):
         seated = np.flatnonzero((assign[r] >= 0) & movers)
         np.add.at(visits, (seated, assign[r, seated]), 1)
     for r in range(problem.n_frozen, problem.n_rounds):
-        for i in rng.permutation(np.flatnonzero(problem.present[r] & movers)):
+        unseated = problem.present[r] & movers & (assign[r] < 0)
+        for i in rng.permutation(np.flatnonzero(unseated)):
             open_ = np.flatnonzero(room[r] > 0)
             k = int(open_[np.argmin(visits[i, open_] + rng.random(open_.size) / 2)])
             assign[r, i] = k
