@@ -33,6 +33,12 @@ RESTARTS = 2  # further starts from other greedy plans
 # for 5 rounds: 0.98 -> 0.73 s for 0.7 % fewer new pairs; below, halving lost on the seed
 # meeting and on requests with organisations and categories).
 AFTER_TABU_PEOPLE = 200
+# Where chain swaps carry the plan, free seats are filled by single-round moves: by the tabu
+# search (half its budget) and the annealing up to this many people (35 / 7x6 / 6: 420 -> 435
+# new pairs, 119 / 7x20 / 6: 5,152 -> 5,186, for 0.1-0.3 s; the full budget gained 4 and 15
+# more, but 102 / 6x20 / 6 then took 1.04 s from a cold start), by the annealing alone above
+# (300 / 14x22 / 14 gained nothing from the tabu search for 0.17 s).
+FREE_SEATS_TABU_PEOPLE = 200
 
 Builder = Callable[[Problem, float], "np.ndarray | None"]
 
@@ -146,9 +152,12 @@ def _polish(problem: Problem, plan: np.ndarray, name: str, deadline: float, *,
     search against 1,938-1,952 from the better of the two (the best plan known: 1,951)."""
     if wants_chains(problem):
         plan = chain_search(problem, plan, seed=problem.seed, deadline=deadline)
-        if problem.has_free_seats:  # only single-round moves fill free seats
-            plan = improve(problem, plan, seed=problem.seed, steps=search_steps(problem),
-                           deadline=deadline)  # fmt: skip
+        if problem.has_free_seats and problem.n_people <= FREE_SEATS_TABU_PEOPLE:
+            steps = tabu_steps(problem) // 2
+            plan = tabu_improve(problem, plan, seed=problem.seed, steps=steps, deadline=deadline)
+            plan = _anneal(problem, plan, problem.seed, deadline)
+        elif problem.has_free_seats:  # only single-round moves fill free seats
+            plan = _anneal(problem, plan, problem.seed, deadline)
         return plan, name
     if name == "code-count search" and greedy is not None:
         rival = _tabu(problem, greedy, problem.seed, deadline)
