@@ -49,14 +49,26 @@ TABU_MAX_CLUSTERS = 60  # up to 8 stations; beyond, a tabu iteration costs more 
 # chain-searched again afterwards (6 stations x 6 rounds, 120 people: 4,860 -> 4,992).
 CHAIN_SHARE = 0.4
 TABU_ITERATIONS = 400  # a work budget (6-7 repeated cluster meetings at 6 x 4 either way)
+# Clusters of one: dealing people weighs every cluster against every other (121 stations took
+# 21 s, 256 ran out of memory), and with seats to spare uneven groups beat the design's even
+# ones (250 people at 49 stations of 6 for 5 rounds: 2,575 against greedy seating and search's
+# 2,905); so only up to 21 stations, with at most a tenth of the seats free (50 / 11x5 / 11:
+# 50 of 55).
+MAX_CLUSTERS_OF_ONE = 420
+TIGHT = 0.9
+# Without a design, clusters are searched for stations of about one size only: the clusters
+# load every station alike and leave large rooms half empty. Over 13 requests at 6-12
+# stations of 8-60 seats that schedule never made the best plan and cost 0.1-0.4 s (350
+# people at 10 stations of 20-60: 0.84 -> 0.42 s for the same plan).
+UNEVEN = 1.5
 
 
 def applies(problem: Problem) -> bool:
     """More people attend every round than there are clusters (groups larger than the
-    stations: repeats are forced); or, in stations mode, an exact design exists and at least
-    one person per station does: clusters of one then, which never meet twice (35 people at
-    7 stations of 5 for 7 rounds: 490 new pairs, the bound, where greedy seating and local
-    search found 422)."""
+    stations: repeats are forced); or, in stations mode, an exact design exists, at least one
+    person per station attends every round and seats are tight: clusters of one then, which
+    never meet twice (35 people at 7 stations of 5 for 7 rounds: 490 new pairs, the bound,
+    where greedy seating and local search found 422; see ``MAX_CLUSTERS_OF_ONE``)."""
     if problem.n_frozen or problem.n_rounds < 2:
         return False
     k = problem.n_stations
@@ -65,7 +77,11 @@ def applies(problem: Problem) -> bool:
     if spread >= 1 and full >= spread * k and full / k > spread:
         return True
     return (
-        problem.no_revisit and full >= k and design_schedule(k, problem.n_rounds, True) is not None
+        problem.no_revisit
+        and full >= k
+        and k * (k - 1) <= MAX_CLUSTERS_OF_ONE
+        and full >= TIGHT * int(problem.capacity.sum())
+        and design_schedule(k, problem.n_rounds, True) is not None
     )
 
 
@@ -213,7 +229,10 @@ def build_folded(problem: Problem, deadline: float) -> np.ndarray | None:
 
 
 def _searched_schedule(problem: Problem, deadline: float) -> np.ndarray | None:
-    """Local search on a small problem whose people are the clusters."""
+    """Local search on a small problem whose people are the clusters; None for stations of
+    uneven size (``UNEVEN``)."""
+    if problem.capacity.max() > UNEVEN * problem.capacity.min():
+        return None
     k = problem.n_stations
     count = k * (k - 1) if problem.no_revisit else k * k
     per_station = count // k

@@ -30,9 +30,10 @@ RESTART_PEOPLE = 40  # up to here a plan without a construction gets several sea
 RESTARTS = 2  # further starts from other greedy plans
 # Above this many people the annealing after the tabu search gets half its steps: they cost
 # more there, and the tabu search has settled the groups (300 people at 10 stations of 20-40
-# for 5 rounds: 0.98 -> 0.73 s for 0.7 % fewer new pairs; below, halving lost on the seed
-# meeting and on requests with organisations and categories).
-AFTER_TABU_PEOPLE = 200
+# for 5 rounds: 0.98 -> 0.8 s for 0.7 % fewer new pairs; 200 people at 10 stations of 15-30
+# with absences and organisations 1.15 -> 0.95 s from a cold start, 9,658 -> 9,648 new pairs;
+# below 150, halving lost on the seed meeting and on requests with organisations).
+AFTER_TABU_PEOPLE = 150
 # Where chain swaps carry the plan, free seats are filled by single-round moves: by the tabu
 # search (half its budget) and the annealing up to this many people (35 / 7x6 / 6: 420 -> 435
 # new pairs, 119 / 7x20 / 6: 5,152 -> 5,186, for 0.1-0.3 s; the full budget gained 4 and 15
@@ -155,15 +156,15 @@ def _polish(problem: Problem, plan: np.ndarray, name: str, deadline: float, *,
         if problem.has_free_seats and problem.n_people <= FREE_SEATS_TABU_PEOPLE:
             steps = tabu_steps(problem) // 2
             plan = tabu_improve(problem, plan, seed=problem.seed, steps=steps, deadline=deadline)
-            plan = _anneal(problem, plan, problem.seed, deadline)
+            plan = _anneal(problem, plan, problem.seed, deadline, after_tabu=True)
         elif problem.has_free_seats:  # only single-round moves fill free seats
-            plan = _anneal(problem, plan, problem.seed, deadline)
+            plan = _anneal(problem, plan, problem.seed, deadline, after_tabu=False)
         return plan, name
     if name == "code-count search" and greedy is not None:
         rival = _tabu(problem, greedy, problem.seed, deadline)
         if plan_score(problem, rival) > plan_score(problem, plan):
             plan, name = rival, "greedy"
-        return _anneal(problem, plan, problem.seed, deadline), name
+        return _anneal(problem, plan, problem.seed, deadline, after_tabu=True), name
     plan = _single_round_search(problem, plan, problem.seed, deadline)
     if name == "greedy" and problem.n_people <= RESTART_PEOPLE:
         plan = _restarts(problem, plan, deadline)
@@ -179,7 +180,7 @@ def _restarts(problem: Problem, plan: np.ndarray, deadline: float) -> np.ndarray
     best, best_score = plan, plan_score(problem, plan)
     for k in range(1, RESTARTS + 1):
         seed = problem.seed * 7919 + k
-        found = _anneal(problem, greedy_plan(problem, seed), seed, deadline)
+        found = _anneal(problem, greedy_plan(problem, seed), seed, deadline, after_tabu=False)
         score = plan_score(problem, found)
         if score > best_score:
             best, best_score = found, score
@@ -194,15 +195,18 @@ def _single_round_search(problem: Problem, plan: np.ndarray, seed: int,
     tabu search alone lost on the seed meeting (871 against 883 new pairs), the annealing
     alone on every request with groups of uneven size (171 people at 9 stations of 9-26:
     7,191 against 7,393)."""
-    return _anneal(problem, _tabu(problem, plan, seed, deadline), seed, deadline)
+    after_tabu = tabu_applies(problem)
+    plan = _tabu(problem, plan, seed, deadline)
+    return _anneal(problem, plan, seed, deadline, after_tabu=after_tabu)
 
 
 def _tabu(problem: Problem, plan: np.ndarray, seed: int, deadline: float) -> np.ndarray:
     return tabu_improve(problem, plan, seed=seed, steps=tabu_steps(problem), deadline=deadline)
 
 
-def _anneal(problem: Problem, plan: np.ndarray, seed: int, deadline: float) -> np.ndarray:
+def _anneal(problem: Problem, plan: np.ndarray, seed: int, deadline: float, *,
+            after_tabu: bool) -> np.ndarray:  # fmt: skip
     steps = search_steps(problem)
-    if problem.n_people > AFTER_TABU_PEOPLE and tabu_applies(problem):
+    if after_tabu and problem.n_people > AFTER_TABU_PEOPLE:
         steps //= 2
     return improve(problem, plan, seed=seed, steps=steps, deadline=deadline)
