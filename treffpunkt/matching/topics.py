@@ -23,10 +23,11 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property, wraps
+from functools import cached_property
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
+
+from treffpunkt.blas import one_blas_thread
 
 from .text import Analyser, Analysis, Lexicon, load_lexicon
 from .vectors import best_kmeans, by_size, lsa, normalise, silhouette, tfidf
@@ -51,21 +52,6 @@ NAME_SHARE = 0.34
 TERMS = 6
 #: The range ``suggest_k`` considers.
 K_MIN, K_MAX = 2, 8
-
-
-_threadpools = ThreadpoolController()
-
-
-def _one_blas_thread(method):
-    """Run ``method`` with one BLAS thread: the matrices are small, and on a busy server
-    OpenBLAS's thread pool costs ten times what it brings (bench/topics/README.md)."""
-
-    @wraps(method)
-    def wrapper(*args, **kwargs):
-        with _threadpools.limit(limits=1, user_api="blas"):
-            return method(*args, **kwargs)
-
-    return wrapper
 
 
 @dataclass(frozen=True)
@@ -132,14 +118,14 @@ class TopicSpace:
             }
         )
 
-    @_one_blas_thread
+    @one_blas_thread
     def embedding(self) -> np.ndarray:
         """The grouped topics in a few dimensions (latent semantic analysis), rows normalised."""
         if self._embedding is None:
             self._embedding = normalise(lsa(self.vectors[self.grouped], LSA_DIMENSIONS))
         return self._embedding
 
-    @_one_blas_thread
+    @one_blas_thread
     def cluster(self, k: int) -> list[int | None]:
         """A label per topic (0..k-1, largest group first), None for topics without content.
 
@@ -154,7 +140,7 @@ class TopicSpace:
             labels[index] = label
         return labels
 
-    @_one_blas_thread
+    @one_blas_thread
     def suggest_k(self, k_min: int = K_MIN, k_max: int = K_MAX) -> int:
         """The number of groups with the clearest separation (silhouette), within the range."""
         top = min(k_max, self.distinct - 1, len(self.grouped) // 2)
@@ -165,7 +151,7 @@ class TopicSpace:
         scores = {k: silhouette(distance, best_kmeans(points, k)) for k in range(k_min, top + 1)}
         return max(scores, key=lambda k: (round(scores[k], 3), -k))
 
-    @_one_blas_thread
+    @one_blas_thread
     def describe(self, labels: Sequence[int | None]) -> Grouping:
         """Names, terms and secondary groups for ``labels`` (as clustered, or edited by hand)."""
         if len(labels) != len(self.texts):
@@ -194,7 +180,7 @@ class TopicSpace:
             ungrouped=tuple(i for i, a in enumerate(self.analyses) if a.is_empty),
         )
 
-    @_one_blas_thread
+    @one_blas_thread
     def nearest(self, labels: Sequence[int | None], indices: Sequence[int]) -> dict[int, int]:
         """The most similar existing group for each topic in ``indices`` (ones with content)."""
         present = sorted({label for label in labels if label is not None})

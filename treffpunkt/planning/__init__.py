@@ -13,11 +13,14 @@ from typing import Any
 
 import numpy as np
 
+from treffpunkt.blas import one_blas_thread
+
 from .errors import PlanningError
 
 __all__ = ["PlanningError", "evaluate", "plan"]
 
 
+@one_blas_thread
 def plan(request: dict) -> dict:
     """Validate ``request``, plan the open rounds and return ``{"rounds", "metrics", ...}``."""
     from .bounds import upper_bound
