@@ -42,6 +42,7 @@ from .metrics import meet_counts
 from .repair import repaired_plan
 from .request import Problem
 
+NAME = "code-count search"  # the method as plans report it (engine.py gives it a rival)
 MAX_CODES = 2000  # two codes x codes tables of bytes (4 MB each); 8 stations x 4 rounds: 1,680
 STEPS_PER_PERSON = 300  # heat-bath steps: 45 people, 5 stations, 4 rounds in about 0.2 s
 MAX_STEPS = 12_000  # the most for a small code space (120 codes: about 0.25 s)

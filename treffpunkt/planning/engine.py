@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from . import countsearch
 from .chains import chain_search, wants_chains
 from .errors import OutOfTime, PlanningError
 from .feasibility import FEW_ATTEMPTS, check_feasible
@@ -160,7 +161,7 @@ def _polish(problem: Problem, plan: np.ndarray, name: str, deadline: float, *,
         elif problem.has_free_seats:  # only single-round moves fill free seats
             plan = _anneal(problem, plan, problem.seed, deadline, after_tabu=False)
         return plan, name
-    if name == "code-count search" and greedy is not None:
+    if name == countsearch.NAME and greedy is not None:
         rival = _tabu(problem, greedy, problem.seed, deadline)
         if plan_score(problem, rival) > plan_score(problem, plan):
             plan, name = rival, "greedy"

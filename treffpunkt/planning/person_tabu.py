@@ -67,29 +67,33 @@ class PersonTabu:
     def __init__(self, problem: Problem, assign: np.ndarray, seed: int) -> None:
         p = self.p = problem
         self.rng = np.random.default_rng(seed)
-        self.a = assign.copy()
         self.w = w = p.weights
-        self.m = meet_counts(assign).astype(np.int32)
-        self.unmet = (p.valuable & (self.m == 0)).astype(np.float64)
-        self.once = (p.valuable & (self.m == 1)).astype(np.float64)
         self.col = p.colleague.astype(np.float64)
-        self.join = w["new_pairs"] * self.unmet - w["colleagues"] * self.col  # i joins y
         self.pref = w["preferences"] * p.pref
         self.has_cat = bool((p.cat >= 0).any())
         self.cat_safe = np.maximum(p.cat, 0)
         self.cat_row = np.where(p.cat >= 0, p.cat, max(len(p.categories), 1))  # none: last
         self.other_cat = w["categories"] * (p.cat[:, None] != p.cat[None, :])
-        self.sizes = group_sizes(p, assign)
-        self.cnt = category_counts(p, assign)
         self.floor = staff_floor(p)
         self.movable = p.present & (p.fixed < 0)[None, :]
-        n, k = p.n_people, p.n_stations
-        self.visits = np.zeros((n, k), dtype=np.int64)
+        self.open = np.arange(p.n_frozen, p.n_rounds)
+        self._reset(assign)
+
+    def _reset(self, assign: np.ndarray) -> None:
+        """Start from ``assign``: its meeting counts, groups and visits, no tabu, it as best."""
+        p, w = self.p, self.w
+        self.a = assign.copy()
+        self.m = meet_counts(assign).astype(np.int32)
+        self.unmet = (p.valuable & (self.m == 0)).astype(np.float64)
+        self.once = (p.valuable & (self.m == 1)).astype(np.float64)
+        self.join = w["new_pairs"] * self.unmet - w["colleagues"] * self.col  # i joins y
+        self.sizes = group_sizes(p, assign)
+        self.cnt = category_counts(p, assign)
+        self.visits = np.zeros((p.n_people, p.n_stations), dtype=np.int64)
         for row in assign:
             seated = np.flatnonzero(row >= 0)
             self.visits[seated, row[seated]] += 1
-        self.tabu = np.zeros((p.n_rounds, n), dtype=np.int64)
-        self.open = np.arange(p.n_frozen, p.n_rounds)
+        self.tabu = np.zeros((p.n_rounds, p.n_people), dtype=np.int64)
         self.score = plan_score(p, assign)
         self.best, self.best_score = self.a.copy(), self.score
 
@@ -245,8 +249,9 @@ class PersonTabu:
         return np.unravel_index(int(ties[self.rng.integers(ties.size)]), scores.shape)
 
     def kick(self) -> None:
-        """Back to the best plan, then a few random allowed swaps."""
-        self.__init__(self.p, self.best, int(self.rng.integers(2**32)))
+        """Back to the best plan, then a few random allowed swaps (a new random stream)."""
+        self.rng = np.random.default_rng(int(self.rng.integers(2**32)))
+        self._reset(self.best)
         for _ in range(KICKS):
             r = int(self.open[self.rng.integers(self.open.size)])
             own, gain, loss = self._round_terms(r)

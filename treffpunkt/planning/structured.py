@@ -22,5 +22,5 @@ def builders_for(problem: Problem) -> list:
     if fewer.applies(problem):
         out.append(("designs on the fewest tables", fewer.build))
     if countsearch.applies(problem):  # last: a construction at the bound ends the search
-        out.append(("code-count search", countsearch.build))
+        out.append((countsearch.NAME, countsearch.build))
     return out
