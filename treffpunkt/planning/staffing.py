@@ -29,6 +29,10 @@ from .metrics import group_sizes, meet_counts, plan_score
 from .request import Problem
 
 SCORED_UP_TO = 300  # people; beyond, the first option is taken unscored
+# Person pairs x rounds scored in all, then the first option is taken unscored too (a full
+# score costs O(N^2 R)): 250 people at 49 stations of 6 for 5 rounds scored 560 options for
+# 1.8 s, now 96; 100 people for 5 rounds may score 600, 40 for 4 rounds 4,687.
+SCORE_WORK = 30_000_000
 MAX_CANDIDATES = 8  # moves scored per empty station (the largest groups give first); 24 cost
 # twice the time where many stations start short (38 people at 8 stations, re-planned after
 # round 1: 1.24 -> 0.65 s) for 3 new pairs over 30 random roomy requests (53,624)
@@ -46,14 +50,18 @@ def staff(problem: Problem, assign: np.ndarray) -> np.ndarray:
     """
     floor = staff_floor(problem)
     x = assign
+    scores_left = SCORE_WORK // (problem.n_people**2 * problem.n_rounds)
     for r, k in np.argwhere(group_sizes(problem, x) < floor):
         while group_sizes(problem, x)[r, k] < floor[r, k]:
             options = _options(problem, x, floor, r, k)
             if not options:
                 break
-            if problem.n_people > SCORED_UP_TO:  # a full score costs O(N^2): take the first
-                x = options[0]  # (from the largest group; the local search polishes after)
+            if problem.n_people > SCORED_UP_TO or scores_left < len(options):
+                # a full score costs O(N^2): take the first (from the largest group; the
+                # local search polishes after)
+                x = options[0]
             else:
+                scores_left -= len(options)
                 x = max(options, key=lambda plan: plan_score(problem, plan))
     if _deficit(group_sizes(problem, x), floor) and problem.no_revisit:
         x = _reschedule(problem, x, floor)
