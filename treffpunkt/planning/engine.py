@@ -64,16 +64,27 @@ def search_steps(problem: Problem) -> int:
 def is_perfect(problem: Problem, assign: np.ndarray, bound: int) -> bool:
     """Every objective term at its own best: no other plan can score higher."""
     terms = objective_terms(problem, assign)
-    best_pref = np.where(problem.fixed >= 0, problem.pref[np.arange(problem.n_people),
-                         problem.fixed], problem.pref.max(axis=1))  # fmt: skip
-    best_pref = float((problem.present.sum(axis=0) * best_pref).sum())
     return (
         terms["new_pairs"] >= bound
         and terms["colleagues"] == 0
         and terms["categories"] == 0
         and terms["min_size"] == 0
-        and terms["preferences"] >= best_pref - 1e-9
+        and terms["preferences"] >= _best_preferences(problem) - 1e-9
     )
+
+
+def perfect_score(problem: Problem, bound: int) -> float:
+    """The objective of a plan with every term at its own best: no plan scores more, so a
+    search that reaches it can stop."""
+    w = problem.weights
+    return w["new_pairs"] * bound + w["preferences"] * _best_preferences(problem)
+
+
+def _best_preferences(problem: Problem) -> float:
+    """Preference points if everybody were at their favourite station in every round."""
+    best = np.where(problem.fixed >= 0, problem.pref[np.arange(problem.n_people),
+                    problem.fixed], problem.pref.max(axis=1))  # fmt: skip
+    return float((problem.present.sum(axis=0) * best).sum())
 
 
 def solve(problem: Problem, bound: int, *, started: float | None = None) -> tuple[np.ndarray, str]:
@@ -107,7 +118,8 @@ def _solve(problem: Problem, bound: int, deadline: float) -> tuple[np.ndarray, s
     if is_perfect(problem, best, bound):
         return best, name
     greedy = next((plan for plan, method in candidates if method == "greedy"), None)
-    polished, start = _polish(problem, best, name, deadline, greedy=greedy)
+    target = perfect_score(problem, bound)
+    polished, start = _polish(problem, best, name, deadline, greedy=greedy, target=target)
     if plan_score(problem, polished) > plan_score(problem, best):
         return polished, f"{start} + local search"
     return best, name
@@ -143,7 +155,7 @@ def _greedy_or_latin(problem: Problem, *, has_other: bool,
 
 
 def _polish(problem: Problem, plan: np.ndarray, name: str, deadline: float, *,
-            greedy: np.ndarray | None) -> tuple[np.ndarray, str]:  # fmt: skip
+            greedy: np.ndarray | None, target: float) -> tuple[np.ndarray, str]:  # fmt: skip
     """Local search from the best candidate, and the name of the plan it started from:
     chain swaps where rounds come close to the station count (there single-round swaps
     mostly revisit a station), else single-round moves (``_single_round_search``), with
@@ -156,17 +168,18 @@ def _polish(problem: Problem, plan: np.ndarray, name: str, deadline: float, *,
         plan = chain_search(problem, plan, seed=problem.seed, deadline=deadline)
         if problem.has_free_seats and problem.n_people <= FREE_SEATS_TABU_PEOPLE:
             steps = tabu_steps(problem) // 2
-            plan = tabu_improve(problem, plan, seed=problem.seed, steps=steps, deadline=deadline)
+            plan = tabu_improve(problem, plan, seed=problem.seed, steps=steps, deadline=deadline,
+                                target=target)  # fmt: skip
             plan = _anneal(problem, plan, problem.seed, deadline, after_tabu=True)
         elif problem.has_free_seats:  # only single-round moves fill free seats
             plan = _anneal(problem, plan, problem.seed, deadline, after_tabu=False)
         return plan, name
     if name == countsearch.NAME and greedy is not None:
-        rival = _tabu(problem, greedy, problem.seed, deadline)
+        rival = _tabu(problem, greedy, problem.seed, deadline, target)
         if plan_score(problem, rival) > plan_score(problem, plan):
             plan, name = rival, "greedy"
         return _anneal(problem, plan, problem.seed, deadline, after_tabu=True), name
-    plan = _single_round_search(problem, plan, problem.seed, deadline)
+    plan = _single_round_search(problem, plan, problem.seed, deadline, target)
     if name == "greedy" and problem.n_people <= RESTART_PEOPLE:
         plan = _restarts(problem, plan, deadline)
     return plan, name
@@ -188,8 +201,8 @@ def _restarts(problem: Problem, plan: np.ndarray, deadline: float) -> np.ndarray
     return best
 
 
-def _single_round_search(problem: Problem, plan: np.ndarray, seed: int,
-                         deadline: float) -> np.ndarray:  # fmt: skip
+def _single_round_search(problem: Problem, plan: np.ndarray, seed: int, deadline: float,
+                         target: float) -> np.ndarray:  # fmt: skip
     """Tabu search over all moves of a round (``person_tabu.py``; it settles the group
     structure), then the annealing (``search.py``; its whole-schedule swaps move colleagues
     and categories apart without touching the structure). Measured on 27 requests: the
@@ -197,12 +210,14 @@ def _single_round_search(problem: Problem, plan: np.ndarray, seed: int,
     alone on every request with groups of uneven size (171 people at 9 stations of 9-26:
     7,191 against 7,393)."""
     after_tabu = tabu_applies(problem)
-    plan = _tabu(problem, plan, seed, deadline)
+    plan = _tabu(problem, plan, seed, deadline, target)
     return _anneal(problem, plan, seed, deadline, after_tabu=after_tabu)
 
 
-def _tabu(problem: Problem, plan: np.ndarray, seed: int, deadline: float) -> np.ndarray:
-    return tabu_improve(problem, plan, seed=seed, steps=tabu_steps(problem), deadline=deadline)
+def _tabu(problem: Problem, plan: np.ndarray, seed: int, deadline: float,
+          target: float) -> np.ndarray:  # fmt: skip
+    return tabu_improve(problem, plan, seed=seed, steps=tabu_steps(problem), deadline=deadline,
+                        target=target)  # fmt: skip
 
 
 def _anneal(problem: Problem, plan: np.ndarray, seed: int, deadline: float, *,

@@ -23,6 +23,7 @@ for 5 rounds 7,191 -> 7,364 new pairs; 61 at 9 tables of 5-11 for 7 rounds 1,340
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -263,9 +264,10 @@ class PersonTabu:
 
 
 def tabu_improve(problem: Problem, assign: np.ndarray, *, seed: int, steps: int,
-                 deadline: float) -> np.ndarray:  # fmt: skip
+                 deadline: float, target: float = math.inf) -> np.ndarray:  # fmt: skip
     """The best plan found by ``steps`` tabu steps from ``assign`` (never worse than it), or
-    fewer where ``GIVE_UP`` steps bring no better plan."""
+    fewer where ``GIVE_UP`` steps bring no better plan or the plan scores ``target`` (no plan
+    can score more: ``engine.perfect_score``)."""
     if steps <= 0 or not applies(problem):
         return assign
     search = PersonTabu(problem, assign, seed)
@@ -273,7 +275,7 @@ def tabu_improve(problem: Problem, assign: np.ndarray, *, seed: int, steps: int,
     for it in range(steps):
         if it % 32 == 0 and time.perf_counter() > deadline:
             break
-        if it - last_best >= GIVE_UP:
+        if it - last_best >= GIVE_UP or best_score >= target - 1e-9:
             break
         search.step(it)
         if search.best_score > best_score + 1e-9:
