@@ -11,10 +11,10 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Length
 from django.utils import timezone
 
 from treffpunkt.network.models import Organisation, Person
+from treffpunkt.network.services import organisation_named, person_with_email
 
 from .models import Meeting, Registration
 
@@ -144,13 +144,6 @@ def undo_check_in(*, registration: Registration) -> bool:
     return True
 
 
-def find_organisation(name: str) -> Organisation | None:
-    """The organisation of this name, ignoring case (also of umlauts, also on SQLite)."""
-    name = " ".join(name.split())
-    same_length = Organisation.objects.annotate(length=Length("name")).filter(length=len(name))
-    return next((o for o in same_length if o.name.lower() == name.lower()), None)
-
-
 @dataclass(frozen=True)
 class WalkIn:
     first_name: str
@@ -162,12 +155,12 @@ class WalkIn:
 
 def _walk_in_person(meeting: Meeting, walk_in: WalkIn) -> Person:
     if walk_in.email:
-        known = Person.objects.filter(email__iexact=walk_in.email).first()
+        known = person_with_email(walk_in.email)
         if known:
             return known
     organisation = None
     if walk_in.organisation_name:
-        organisation = find_organisation(walk_in.organisation_name)
+        organisation = organisation_named(walk_in.organisation_name)
     if not walk_in.email and (organisation or not walk_in.organisation_name):
         same = _registered_namesake(meeting, walk_in, organisation)
         if same is not None:

@@ -16,24 +16,23 @@ be theirs (their invitation link, or their login), so nobody can list someone el
 """
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Count, Q
-from django.db.models.functions import Length, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from treffpunkt.network.models import (
-    Consent,
     ConsentPurpose,
     ConsentText,
     Organisation,
     Person,
     Profile,
 )
+from treffpunkt.network.services import give_consents, organisation_named, person_with_email
 
 from .confirmations import mail_after_commit, status_mail
 from .models import Meeting, Registration
@@ -193,13 +192,6 @@ class RegistrationResult:
     link_sent: bool = field(default=True)
 
 
-def _find_person(email: str) -> Person | None:
-    # Lower() matches the unique index on lower(email), so PostgreSQL uses it.
-    return (
-        Person.objects.alias(email_lower=Lower("email")).filter(email_lower=email.lower()).first()
-    )
-
-
 def _find_or_create_organisation(registrant: Registrant) -> Organisation:
     """The chosen organisation, or the one of the typed name, or a new unlisted one.
 
@@ -209,7 +201,7 @@ def _find_or_create_organisation(registrant: Registrant) -> Organisation:
     if registrant.organisation is not None:
         return registrant.organisation
     name = " ".join(registrant.new_organisation_name.split())
-    existing = _organisation_named(name)
+    existing = organisation_named(name)
     if existing:
         return existing
     try:
@@ -218,19 +210,12 @@ def _find_or_create_organisation(registrant: Registrant) -> Organisation:
                 name=name, kind=registrant.new_organisation_kind, listed=False
             )
     except IntegrityError:
-        return _organisation_named(name)
-
-
-def _organisation_named(name: str) -> Organisation | None:
-    """The organisation of this name, any case: compared in Python, because SQLite's LOWER()
-    folds ASCII only ("Ü"/"ü"); only names of the same length are fetched."""
-    same_length = Organisation.objects.annotate(length=Length("name")).filter(length=len(name))
-    return next((o for o in same_length if o.name.lower() == name.lower()), None)
+        return organisation_named(name)
 
 
 def _find_or_create_person(registrant: Registrant) -> tuple[Person, bool]:
     """The person with this address (kept as it is), or a new one; (person, is_new)."""
-    person = _find_person(registrant.email)
+    person = person_with_email(registrant.email)
     if person is not None:
         return person, False
     organisation = _find_or_create_organisation(registrant)
@@ -243,26 +228,9 @@ def _find_or_create_person(registrant: Registrant) -> tuple[Person, bool]:
                 organisation=organisation,
             )
     except IntegrityError:
-        return _find_person(registrant.email), False
+        return person_with_email(registrant.email), False
     Profile.objects.create(person=person)
     return person, True
-
-
-def give_consents(*, person: Person, texts: Iterable[ConsentText], now: datetime) -> int:
-    """Record consent to exactly these texts (the wording shown); returns how many are new.
-
-    Side effects: one Consent row per text without a standing consent to it. Nothing is
-    withdrawn: an unticked box never takes a consent away.
-    """
-    texts = list(texts)
-    standing = set(
-        Consent.objects.filter(
-            person=person, text__in=texts, withdrawn_at__isnull=True
-        ).values_list("text_id", flat=True)
-    )
-    new = [Consent(person=person, text=t, given_at=now) for t in texts if t.pk not in standing]
-    Consent.objects.bulk_create(new)
-    return len(new)
 
 
 def give_consent_by_link(*, registration: Registration, text: ConsentText, now: datetime) -> None:

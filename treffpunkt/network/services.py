@@ -1,10 +1,30 @@
-"""Actions on the directory that span several rows: consent given and withdrawn."""
+"""The directory: finding people and organisations, consent given and withdrawn."""
+
+from collections.abc import Iterable
+from datetime import datetime
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models.functions import Length, Lower
 from django.utils import timezone
 
-from .models import Consent, ConsentText, Person
+from .models import Consent, ConsentText, Organisation, Person
+
+
+def person_with_email(email: str) -> Person | None:
+    """The person with this address, any case (Lower() matches the unique index on
+    lower(email), so PostgreSQL uses it)."""
+    return (
+        Person.objects.alias(email_lower=Lower("email")).filter(email_lower=email.lower()).first()
+    )
+
+
+def organisation_named(name: str) -> Organisation | None:
+    """The organisation of this name, any case and spacing: compared in Python, because
+    SQLite's LOWER() folds ASCII only ("Ü"/"ü"); only names of the same length are fetched."""
+    name = " ".join(name.split())
+    same_length = Organisation.objects.annotate(length=Length("name")).filter(length=len(name))
+    return next((o for o in same_length if o.name.lower() == name.lower()), None)
 
 
 class NoConsentText(Exception):
@@ -30,6 +50,23 @@ def give_consent(*, person: Person, purpose: str, now=None) -> Consent:
     if standing:
         return standing
     return Consent.objects.create(person=person, text=text, given_at=now or timezone.now())
+
+
+def give_consents(*, person: Person, texts: Iterable[ConsentText], now: datetime) -> int:
+    """Record consent to exactly these texts (the wording shown); returns how many are new.
+
+    Side effects: one Consent row per text without a standing consent to it. Nothing is
+    withdrawn: an unticked box never takes a consent away.
+    """
+    texts = list(texts)
+    standing = set(
+        Consent.objects.filter(
+            person=person, text__in=texts, withdrawn_at__isnull=True
+        ).values_list("text_id", flat=True)
+    )
+    new = [Consent(person=person, text=t, given_at=now) for t in texts if t.pk not in standing]
+    Consent.objects.bulk_create(new)
+    return len(new)
 
 
 @transaction.atomic

@@ -4,8 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from treffpunkt.network.models import OrganisationKind
+from treffpunkt.network.services import organisation_named
 
-from ..checkin import WalkIn, find_organisation
+from ..checkin import WalkIn
 
 
 class SearchForm(forms.Form):
@@ -50,7 +51,7 @@ class WalkInForm(forms.Form):
         data = super().clean()
         name = " ".join(data.get("organisation", "").split())
         kind_given = data.get("organisation_kind") or self.has_error("organisation_kind")
-        if name and not kind_given and find_organisation(name) is None:
+        if name and not kind_given and organisation_named(name) is None:
             self.add_error(
                 "organisation_kind",
                 _("“%(name)s” is not in the directory yet: choose its kind to add it.")
