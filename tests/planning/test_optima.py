@@ -147,3 +147,15 @@ def test_small_meetings_at_three_stations_get_the_best_staffed_plan(n, capacity)
     metrics = plan(request)["metrics"]
     assert metrics["unstaffed_groups"] == 0
     assert metrics["new_pairs"] == best_staffed_full_rotation(n, capacity)
+
+
+def test_clusters_of_one_are_a_candidate_with_seats_to_spare_but_not_at_many_stations():
+    from treffpunkt.planning import clusters
+    from treffpunkt.planning.request import parse_request
+
+    roomy = plan(uniform(35, 7, 6, 6, "stations"))  # 35 people in 42 seats
+    assert roomy["algorithm"] == "cluster design + local search"
+    assert roomy["metrics"]["new_pairs"] == 435  # 417 from the other candidates
+    # 23 stations: 506 clusters, each weighed against every other when people are dealt.
+    assert not clusters.applies(parse_request(uniform(100, 23, 5, 4, "stations")))
+    assert clusters.applies(parse_request(uniform(100, 19, 6, 4, "stations")))

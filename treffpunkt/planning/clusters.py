@@ -50,12 +50,11 @@ TABU_MAX_CLUSTERS = 60  # up to 8 stations; beyond, a tabu iteration costs more 
 CHAIN_SHARE = 0.4
 TABU_ITERATIONS = 400  # a work budget (6-7 repeated cluster meetings at 6 x 4 either way)
 # Clusters of one: dealing people weighs every cluster against every other (121 stations took
-# 21 s, 256 ran out of memory), and with seats to spare uneven groups beat the design's even
-# ones (250 people at 49 stations of 6 for 5 rounds: 2,575 against greedy seating and search's
-# 2,905); so only up to 21 stations, with at most a tenth of the seats free (50 / 11x5 / 11:
-# 50 of 55).
+# 21 s, 256 ran out of memory), so only up to 21 stations. With seats to spare the design
+# often loses to greedy seating and search (its groups are even), but as one candidate among
+# others it costs little there and can win (35 people at 7 stations of 6 for 6 rounds: 435
+# new pairs, 417 without it).
 MAX_CLUSTERS_OF_ONE = 420
-TIGHT = 0.9
 # Without a design, clusters are searched for stations of about one size only: the clusters
 # load every station alike and leave large rooms half empty. Over 13 requests at 6-12
 # stations of 8-60 seats that schedule never made the best plan and cost 0.1-0.4 s (350
@@ -65,8 +64,8 @@ UNEVEN = 1.5
 
 def applies(problem: Problem) -> bool:
     """More people attend every round than there are clusters (groups larger than the
-    stations: repeats are forced); or, in stations mode, an exact design exists, at least one
-    person per station attends every round and seats are tight: clusters of one then, which
+    stations: repeats are forced); or, in stations mode, an exact design exists for up to 21
+    stations and at least one person per station attends every round: clusters of one, which
     never meet twice (35 people at 7 stations of 5 for 7 rounds: 490 new pairs, the bound,
     where greedy seating and local search found 422; see ``MAX_CLUSTERS_OF_ONE``)."""
     if problem.n_frozen or problem.n_rounds < 2:
@@ -80,7 +79,6 @@ def applies(problem: Problem) -> bool:
         problem.no_revisit
         and full >= k
         and k * (k - 1) <= MAX_CLUSTERS_OF_ONE
-        and full >= TIGHT * int(problem.capacity.sum())
         and design_schedule(k, problem.n_rounds, True) is not None
     )
 
