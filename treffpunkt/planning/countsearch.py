@@ -44,9 +44,12 @@ from .request import Problem
 
 NAME = "code-count search"  # the method as plans report it (engine.py gives it a rival)
 MAX_CODES = 2000  # two codes x codes tables of bytes (4 MB each); 8 stations x 4 rounds: 1,680
-STEPS_PER_PERSON = 300  # heat-bath steps: 45 people, 5 stations, 4 rounds in about 0.2 s
-MAX_STEPS = 12_000  # the most for a small code space (120 codes: about 0.25 s)
-CODE_WORK = 3_000_000  # codes scored in all: 360 codes (6 stations x 4 rounds) get 8,333 steps
+# Budgets halved on 2026-11-26 (49 requests: 40 random realistic ones and the bench rows up
+# to 600 people): the same new pairs on average (three plans better, one 0.3 % worse) for
+# 0.1-0.3 s less wherever the search runs; a quarter lost 1.4 % on 45 / 5x12 / 4.
+STEPS_PER_PERSON = 150  # heat-bath steps: 45 people, 5 stations, 4 rounds in about 0.22 s
+MAX_STEPS = 6_000  # the most for a small code space (120 codes: 0.22-0.38 s, 37-63 us a step)
+CODE_WORK = 1_500_000  # codes scored in all: 360 codes (6 stations x 4 rounds) get 4,166 steps
 CELL_WORK = 100_000_000  # codes x cells counted: 2,000 stations for one round get 25 steps
 # With fewer free seats whole-schedule moves are mostly blocked: 165 people in 168 seats
 # and 80 in 84 spent 0.3 s for no gain.

@@ -34,8 +34,14 @@ from .request import Problem
 
 MAX_PEOPLE = 400  # each step costs a few N x N operations
 STEPS_PER_ROUND = 300  # budget per open round, times ``effort``
-PAIR_WORK = 20_000_000  # person pairs scored in all: 143 people get 978 steps (0.35 s);
-# half of it lost 0.7 % of the new pairs on 117 people at 9 stations of 5-23 for 6 rounds
+# Work of all steps: a step costs about N^2 + STEP_OVERHEAD person pairs' time (about 22 ns
+# each here: the N x N arrays, plus some 60 small array operations), so the search takes at
+# most about 0.35 s (100 people: 1,066 steps; 143: 628). Until 2026-11-26 it was 20 M pairs
+# without the overhead: on 40 random realistic requests of 31-277 people that took 0.35 s
+# more at the slowest for 0.07 % more new pairs on average (1.2 % on one); 10 M pairs lost
+# 0.7 % on 117 people at 9 stations of 5-23 for 6 rounds.
+PAIR_WORK = 16_000_000
+STEP_OVERHEAD = 5_000
 TENURE = (4, 12)  # steps a moved person stays put in that round, drawn at random
 STALL = 100  # steps without a new best before the kick
 KICKS = 6  # random swaps of a kick
@@ -50,9 +56,10 @@ def applies(problem: Problem) -> bool:
 
 
 def tabu_steps(problem: Problem) -> int:
-    """``STEPS_PER_ROUND`` per open round, fewer where a step is large (``PAIR_WORK``)."""
+    """``STEPS_PER_ROUND`` per open round, fewer where steps are large (``PAIR_WORK``)."""
     per_rounds = STEPS_PER_ROUND * (problem.n_rounds - problem.n_frozen)
-    return int(min(per_rounds, PAIR_WORK // problem.n_people**2) * problem.effort)
+    step_work = problem.n_people**2 + STEP_OVERHEAD
+    return int(min(per_rounds, PAIR_WORK // step_work) * problem.effort)
 
 
 class PersonTabu:
@@ -72,6 +79,7 @@ class PersonTabu:
         self.col = p.colleague.astype(np.float64)
         self.pref = w["preferences"] * p.pref
         self.has_cat = bool((p.cat >= 0).any())
+        self.has_min_size = bool((p.min_size > 1).any())  # a group of one meets min_size 1
         self.cat_safe = np.maximum(p.cat, 0)
         self.cat_row = np.where(p.cat >= 0, p.cat, max(len(p.categories), 1))  # none: last
         self.other_cat = w["categories"] * (p.cat[:, None] != p.cat[None, :])
@@ -151,10 +159,13 @@ class PersonTabu:
         p, w = self.p, self.w
         stations = np.arange(p.n_stations)
         size = self.sizes[r]
+        if not (size < p.capacity).any():  # no free seat: no move (most steps of full rooms)
+            return np.full(gain.shape, -np.inf)
         total = gain - loss[:, None]
         if self.has_cat:
             total -= w["categories"] * self._move_gaps(r, own)
-        total -= w["min_size"] * self._move_shortfall(size, own)
+        if self.has_min_size:
+            total -= w["min_size"] * self._move_shortfall(size, own)
         ok = self.movable[r][:, None] & (stations[None, :] != own[:, None])
         ok &= (size < p.capacity)[None, :] & (size[own] > self.floor[r, own])[:, None]
         if p.no_revisit:

@@ -1,0 +1,114 @@
+"""Random realistic requests: `.venv/bin/python bench/planning/realistic.py [COUNT] [--cold]`.
+
+The instances in instances.py are shapes chosen by hand; a speed or quality target must also
+hold for the requests organisers write. This draws COUNT (default 40) requests the way they
+come: dialogue stations (3-12 of 5-30 seats, 2-6 rounds) or tables (4-30 of 4-10 seats, 3-8
+rounds), 70-100 % of the seats taken, organisations, categories, a few preferences, late
+arrivals and moderators - each from its own fixed seed, so the set is the same every run. A
+few are infeasible on purpose (too many people for visiting each station once); they must be
+refused with a message. Prints one line per request: shape, new pairs, bound, ratio,
+colleague meetings, seconds of `plan()` (in this process, or with ``--cold`` of the command
+line `treffpunkt plan`, the fastest of three runs), and the slowest and the mean ratio.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from treffpunkt.planning import PlanningError, plan  # noqa: E402
+
+CATEGORIES = ["company"] * 6 + ["municipality"] * 3 + ["politics"]
+
+
+def request(number: int) -> dict:
+    """The realistic request ``number`` (the same on every run)."""
+    rng = random.Random(1000 + number)
+    if rng.random() < 0.7:
+        mode, stations = "stations", rng.randint(3, 12)
+        capacities = [rng.randint(5, 30) for _ in range(stations)]
+        rounds = rng.randint(2, min(stations, 6))
+    else:
+        mode, stations, table = "tables", rng.randint(4, 30), rng.randint(4, 10)
+        capacities = [table + rng.choice([0, 0, 1, -1]) for _ in range(stations)]
+        rounds = rng.randint(3, 8)
+    people = min(600, max(4, int(sum(capacities) * rng.uniform(0.7, 1.0))))
+    participants = [_participant(i, people, stations, rng) for i in range(people)]
+    for i in rng.sample(range(people), min(3, people // 10)):
+        participants[i]["absent_rounds"] = [rng.randrange(rounds)]
+    if mode == "stations" and rng.random() < 0.5:
+        for k in range(min(stations, 3)):
+            participants[k]["fixed_station"] = f"s{k}"
+            participants[k].pop("absent_rounds", None)
+    return {
+        "rounds": rounds,
+        "mode": mode,
+        "stations": [{"id": f"s{k}", "capacity": c} for k, c in enumerate(capacities)],
+        "participants": participants,
+        "seed": 1,
+    }
+
+
+def _participant(i: int, people: int, stations: int, rng: random.Random) -> dict:
+    person: dict = {"id": f"p{i}"}
+    if rng.random() < 0.8:
+        person["organisation"] = f"o{rng.randrange(max(1, people // 3))}"
+    if rng.random() < 0.8:
+        person["category"] = rng.choice(CATEGORIES)
+    if rng.random() < 0.3:
+        person["preferences"] = {f"s{rng.randrange(stations)}": rng.randint(1, 3)}
+    return person
+
+
+def _cold_seconds(req: dict) -> float:
+    with tempfile.TemporaryDirectory() as folder:
+        path, out = Path(folder) / "request.json", Path(folder) / "plan.json"
+        path.write_text(json.dumps(req), encoding="utf-8")
+        command = [str(ROOT / ".venv" / "bin" / "treffpunkt"), "plan", str(path), "-o", str(out)]
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True)
+            times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main(argv: list[str]) -> int:
+    cold = "--cold" in argv
+    numbers = [a for a in argv if a != "--cold"]
+    count = int(numbers[0]) if numbers else 40
+    print("| # | mode | people | stations | rounds | new pairs | bound | ratio | colleague "
+          "meetings | seconds |")  # fmt: skip
+    print("|---" * 10 + "|")
+    seconds, ratios = [], []
+    for number in range(count):
+        req = request(number)
+        shape = (f"| {number} | {req['mode']} | {len(req['participants'])} | "
+                 f"{len(req['stations'])} | {req['rounds']} |")  # fmt: skip
+        start = time.perf_counter()
+        try:
+            metrics = plan(req)["metrics"]
+        except PlanningError as error:
+            print(f"{shape} refused: {error} | | | | |")
+            continue
+        took = _cold_seconds(req) if cold else time.perf_counter() - start
+        ratio = metrics["new_pairs"] / max(metrics["upper_bound_new_pairs"], 1)
+        seconds.append(took)
+        ratios.append(ratio)
+        print(f"{shape} {metrics['new_pairs']} | {metrics['upper_bound_new_pairs']} | "
+              f"{ratio:.4f} | {metrics['colleague_meetings']} | {took:.2f} |", flush=True)  # fmt: skip
+    print(f"\n{len(seconds)} planned: slowest {max(seconds):.2f} s, mean ratio "
+          f"{sum(ratios) / len(ratios):.4f}")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
