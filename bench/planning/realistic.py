@@ -103,8 +103,9 @@ def main(argv: list[str]) -> int:
         ratio = metrics["new_pairs"] / max(metrics["upper_bound_new_pairs"], 1)
         seconds.append(took)
         ratios.append(ratio)
-        print(f"{shape} {metrics['new_pairs']} | {metrics['upper_bound_new_pairs']} | "
-              f"{ratio:.4f} | {metrics['colleague_meetings']} | {took:.2f} |", flush=True)  # fmt: skip
+        figures = (metrics["new_pairs"], metrics["upper_bound_new_pairs"], f"{ratio:.4f}",
+                   metrics["colleague_meetings"], f"{took:.2f}")  # fmt: skip
+        print(shape, " | ".join(map(str, figures)), "|", flush=True)
     print(f"\n{len(seconds)} planned: slowest {max(seconds):.2f} s, mean ratio "
           f"{sum(ratios) / len(ratios):.4f}")  # fmt: skip
     return 0

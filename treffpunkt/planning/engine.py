@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import countsearch
+from . import background, countsearch
+from .background import Forked
 from .chains import chain_search, wants_chains
 from .errors import OutOfTime, PlanningError
 from .feasibility import FEW_ATTEMPTS, check_feasible
@@ -107,8 +108,20 @@ def solve(problem: Problem, bound: int, *, started: float | None = None) -> tupl
 
 def _solve(problem: Problem, bound: int, deadline: float) -> tuple[np.ndarray, str]:
     check_feasible(problem)
+    builders = _builders(problem)
+    target = perfect_score(problem, bound)
+    rival = _start_rival(problem, builders, deadline, target)
+    try:
+        return _best_plan(problem, bound, deadline, builders, target, rival)
+    finally:
+        if rival is not None:
+            rival.cancel()
+
+
+def _best_plan(problem: Problem, bound: int, deadline: float, builders: list,
+               target: float, rival: Forked | None) -> tuple[np.ndarray, str]:  # fmt: skip
     candidates = []
-    for name, build in _builders(problem):
+    for name, build in builders:
         if time.perf_counter() > deadline:
             break
         plan = build(problem, deadline)
@@ -125,11 +138,30 @@ def _solve(problem: Problem, bound: int, deadline: float) -> tuple[np.ndarray, s
     if is_perfect(problem, best, bound):
         return best, name
     greedy = next((plan for plan, method in candidates if method == "greedy"), None)
-    target = perfect_score(problem, bound)
-    polished, start = _polish(problem, best, name, deadline, greedy=greedy, target=target)
+    polished, start = _polish(problem, best, name, deadline, greedy=greedy, target=target,
+                              rival=rival)  # fmt: skip
     if plan_score(problem, polished) > plan_score(problem, best):
         return polished, f"{start} + local search"
     return best, name
+
+
+def _start_rival(problem: Problem, builders: list, deadline: float,
+                 target: float) -> Forked | None:  # fmt: skip
+    """Where the code-count search's plan will meet its rival (the greedy plan after the tabu
+    search, ``_polish``), that rival computed meanwhile on the second core, where the process
+    may fork (``background.py``); the same plan as computed after the code search (both are
+    deterministic), about 0.2-0.45 s sooner."""
+    if wants_chains(problem) or all(name != countsearch.NAME for name, _ in builders):
+        return None
+    return background.start(lambda: _greedy_rival(problem, deadline, target))
+
+
+def _greedy_rival(problem: Problem, deadline: float, target: float) -> np.ndarray | None:
+    try:  # as ``_greedy_or_latin`` computes it where another plan seats everybody
+        greedy = greedy_plan(problem, problem.seed, FEW_ATTEMPTS, deadline)
+    except (PlanningError, OutOfTime):
+        return None
+    return _tabu(problem, greedy, problem.seed, deadline, target)
 
 
 def _greedy_or_latin(problem: Problem, *, has_other: bool,
@@ -162,7 +194,8 @@ def _greedy_or_latin(problem: Problem, *, has_other: bool,
 
 
 def _polish(problem: Problem, plan: np.ndarray, name: str, deadline: float, *,
-            greedy: np.ndarray | None, target: float) -> tuple[np.ndarray, str]:  # fmt: skip
+            greedy: np.ndarray | None, target: float,
+            rival: Forked | None = None) -> tuple[np.ndarray, str]:  # fmt: skip
     """Local search from the best candidate, and the name of the plan it started from:
     chain swaps where rounds come close to the station count (there single-round swaps
     mostly revisit a station), else single-round moves (``_single_round_search``), with
@@ -179,9 +212,11 @@ def _polish(problem: Problem, plan: np.ndarray, name: str, deadline: float, *,
             plan = _anneal(problem, plan, problem.seed, deadline, after_tabu=False)
         return plan, name
     if name == countsearch.NAME and greedy is not None:
-        rival = _tabu(problem, greedy, problem.seed, deadline, target)
-        if plan_score(problem, rival) > plan_score(problem, plan):
-            plan, name = rival, "greedy"
+        found = None if rival is None else rival.result()  # computed meanwhile, if it could be
+        if found is None:
+            found = _tabu(problem, greedy, problem.seed, deadline, target)
+        if plan_score(problem, found) > plan_score(problem, plan):
+            plan, name = found, "greedy"
         return _anneal(problem, plan, problem.seed, deadline, after_tabu=True), name
     plan = _single_round_search(problem, plan, problem.seed, deadline, target)
     if name == "greedy" and problem.n_people <= RESTART_PEOPLE:

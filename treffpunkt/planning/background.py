@@ -1,0 +1,69 @@
+"""Work on the second core: a forked child computes a result while the planner goes on.
+
+Only where that is safe and pays: the process has a single thread (the command line, the
+benchmarks; a fork beside other threads can inherit their locks held, so the web app's server
+threads plan in one process), the operating system can fork and there are two cores or
+more. Elsewhere :func:`start` returns None and the caller computes the result itself when it
+needs it, so the plan is the same either way; the child only shortens the wait for it.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import threading
+from collections.abc import Callable
+from typing import Any
+
+
+class Forked:
+    """A child process computing ``work()``; :meth:`result` waits for it."""
+
+    def __init__(self, pid: int, pipe: int) -> None:
+        self.pid, self.pipe, self.done = pid, pipe, False
+
+    def result(self) -> Any:
+        """The child's result, None if it failed or died (the caller then computes itself)."""
+        with os.fdopen(self.pipe, "rb") as reader:
+            payload = reader.read()
+        os.waitpid(self.pid, 0)
+        self.done = True
+        if not payload:
+            return None
+        ok, value = pickle.loads(payload)
+        return value if ok else None
+
+    def cancel(self) -> None:
+        """Stop the child where its result was not taken."""
+        if self.done:
+            return
+        os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        os.close(self.pipe)
+        self.done = True
+
+
+def can_fork() -> bool:
+    return hasattr(os, "fork") and (os.cpu_count() or 1) >= 2 and threading.active_count() == 1
+
+
+def start(work: Callable[[], Any]) -> Forked | None:
+    """``work()`` in a forked child, or None where forking is not safe or brings nothing."""
+    if not can_fork():
+        return None
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: compute, send, and leave without running the parent's cleanup
+        os.close(read)
+        try:
+            try:
+                payload = pickle.dumps((True, work()))
+            except BaseException:  # the parent computes again and sees the error itself
+                payload = pickle.dumps((False, None))
+            with os.fdopen(write, "wb") as writer:
+                writer.write(payload)
+        finally:
+            os._exit(0)
+    os.close(write)
+    return Forked(pid, read)
