@@ -150,10 +150,11 @@ def test_people_no_cluster_takes_are_seated_by_repair_where_one_by_one_gets_stuc
     # 120 people at 10 stations of 12 for 10 rounds, everybody at every station: the folded
     # design's 110 clusters take 110 people, and the 10 left over find no seat new to them
     # one by one. Before the repair took them the design failed: 4,749 new pairs (Latin
-    # rotation and local search).
+    # rotation and local search). The design gives 5,301; the chain search with the second
+    # seed (engine._polish_twice) adds 10.
     request = {"rounds": 10, "mode": "stations", "seed": 1, "stations": stations(*[12] * 10),
                "participants": people(120)}  # fmt: skip
     result = plan(request)
     assert rule_breaks(request, result["rounds"]) == []
-    assert result["algorithm"] == "folded cluster design"
-    assert result["metrics"]["new_pairs"] == 5301
+    assert result["algorithm"] == "folded cluster design + local search"
+    assert result["metrics"]["new_pairs"] == 5311

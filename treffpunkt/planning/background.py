@@ -44,8 +44,16 @@ class Forked:
         self.done = True
 
 
+_in_child = False  # a child computes its work alone: no grandchildren on two cores
+
+
 def can_fork() -> bool:
-    return hasattr(os, "fork") and (os.cpu_count() or 1) >= 2 and threading.active_count() == 1
+    return (
+        hasattr(os, "fork")
+        and not _in_child
+        and (os.cpu_count() or 1) >= 2
+        and threading.active_count() == 1
+    )
 
 
 def start(work: Callable[[], Any]) -> Forked | None:
@@ -55,6 +63,8 @@ def start(work: Callable[[], Any]) -> Forked | None:
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: compute, send, and leave without running the parent's cleanup
+        global _in_child
+        _in_child = True
         os.close(read)
         try:
             try:
