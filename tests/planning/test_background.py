@@ -15,24 +15,24 @@ import pytest
 
 from treffpunkt.planning import background, plan
 
-# 80 people at 6 stations of 16 for 4 rounds: the code-count search and its rival (the
-# greedy plan after the tabu search) both run, and the rival wins.
-ROOMY = {
-    "rounds": 4,
-    "mode": "stations",
-    "stations": [{"id": f"s{k}", "capacity": 16} for k in range(6)],
-    "participants": [{"id": f"p{i}"} for i in range(80)],
-    "seed": 1,
-}
-# 45 people at 5 stations of 12 for 4 rounds: chain swaps polish the code search's plan, and
-# the second local search (another seed) finds the better plan: 706 new pairs against 701.
-CHAINS = {
-    "rounds": 4,
-    "mode": "stations",
-    "stations": [{"id": f"s{k}", "capacity": 12} for k in range(5)],
-    "participants": [{"id": f"p{i}"} for i in range(45)],
-    "seed": 1,
-}
+
+def meeting(people: int, stations: int, capacity: int) -> dict:
+    """People at stations of one size for 4 rounds, nothing else asked."""
+    return {
+        "rounds": 4,
+        "mode": "stations",
+        "stations": [{"id": f"s{k}", "capacity": capacity} for k in range(stations)],
+        "participants": [{"id": f"p{i}"} for i in range(people)],
+        "seed": 1,
+    }
+
+
+# 80 people at 6 stations of 16: the code-count search and its rival (the greedy plan after
+# the tabu search) both run, and the rival wins.
+ROOMY = meeting(80, 6, 16)
+# 45 people at 5 stations of 12: chain swaps polish the code search's plan, and the second
+# local search (another seed) finds the better plan: 706 new pairs against 701.
+CHAINS = meeting(45, 5, 12)
 
 ALONE = """
 import json, os, sys, time
