@@ -210,8 +210,12 @@ def _polish_twice(problem: Problem, plan: np.ndarray, name: str, deadline: float
     other = dataclasses.replace(problem, seed=problem.seed * 7919 + 17)
     second = background.start(lambda: _polish(other, plan, name, deadline, greedy=greedy,
                                               target=target))  # fmt: skip
-    first = _polish(problem, plan, name, deadline, greedy=greedy, target=target)
-    found = None if second is None else second.result()
+    try:
+        first = _polish(problem, plan, name, deadline, greedy=greedy, target=target)
+        found = None if second is None else second.result()
+    finally:  # an error here leaves no child behind
+        if second is not None:
+            second.cancel()
     if found is None:  # no second core, or the child failed: the same search here
         found = _polish(other, plan, name, deadline, greedy=greedy, target=target)
     return first if plan_score(problem, first[0]) >= plan_score(problem, found[0]) else found
