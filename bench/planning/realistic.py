@@ -8,7 +8,8 @@ arrivals and moderators - each from its own fixed seed, so the set is the same e
 few are infeasible on purpose (too many people for visiting each station once); they must be
 refused with a message. Prints one line per request: shape, new pairs, bound, ratio,
 colleague meetings, seconds of `plan()` (in this process, or with ``--cold`` of the command
-line `treffpunkt plan`, the fastest of three runs), and the slowest and the mean ratio.
+line `treffpunkt plan`, the fastest of three runs), whether the hard rules hold (recounted by
+`evaluate`), and the slowest and the mean ratio.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from treffpunkt.planning import PlanningError, plan  # noqa: E402
+from treffpunkt.planning import PlanningError, evaluate, plan  # noqa: E402
 
 CATEGORIES = ["company"] * 6 + ["municipality"] * 3 + ["politics"]
 
@@ -86,8 +87,8 @@ def main(argv: list[str]) -> int:
     numbers = [a for a in argv if a != "--cold"]
     count = int(numbers[0]) if numbers else 40
     print("| # | mode | people | stations | rounds | new pairs | bound | ratio | colleague "
-          "meetings | seconds |")  # fmt: skip
-    print("|---" * 10 + "|")
+          "meetings | seconds | rules ok |")  # fmt: skip
+    print("|---" * 11 + "|")
     seconds, ratios = [], []
     for number in range(count):
         req = request(number)
@@ -95,16 +96,18 @@ def main(argv: list[str]) -> int:
                  f"{len(req['stations'])} | {req['rounds']} |")  # fmt: skip
         start = time.perf_counter()
         try:
-            metrics = plan(req)["metrics"]
+            result = plan(req)
         except PlanningError as error:
-            print(f"{shape} refused: {error} | | | | |")
+            print(f"{shape} refused: {error} | | | | | |")
             continue
+        metrics = result["metrics"]
+        ok = "yes" if not evaluate(req, result["rounds"])["violations"] else "NO"
         took = _cold_seconds(req) if cold else time.perf_counter() - start
         ratio = metrics["new_pairs"] / max(metrics["upper_bound_new_pairs"], 1)
         seconds.append(took)
         ratios.append(ratio)
         figures = (metrics["new_pairs"], metrics["upper_bound_new_pairs"], f"{ratio:.4f}",
-                   metrics["colleague_meetings"], f"{took:.2f}")  # fmt: skip
+                   metrics["colleague_meetings"], f"{took:.2f}", ok)  # fmt: skip
         print(shape, " | ".join(map(str, figures)), "|", flush=True)
     print(f"\n{len(seconds)} planned: slowest {max(seconds):.2f} s, mean ratio "
           f"{sum(ratios) / len(ratios):.4f}")  # fmt: skip
