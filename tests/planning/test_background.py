@@ -117,3 +117,14 @@ def test_the_second_local_search_gives_the_same_plan_on_the_second_core_or_after
 
     assert alone["chains"]["rounds"] == in_thread[0]["rounds"]
     assert alone["chains"]["metrics"]["new_pairs"] == in_thread[0]["metrics"]["new_pairs"] == 706
+
+
+def test_a_process_held_to_one_core_computes_alone():
+    one_core = (
+        "import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
+        "from treffpunkt.planning import background; print(background.can_fork())"
+    )
+    done = subprocess.run([sys.executable, "-c", one_core], check=True, capture_output=True,
+                          text=True, timeout=60)  # fmt: skip
+
+    assert done.stdout.strip() == "False"

@@ -1,10 +1,13 @@
 """Work on the second core: a forked child computes a result while the planner goes on.
 
 Only where that is safe and pays: the process has a single thread (the command line, the
-benchmarks; a fork beside other threads can inherit their locks held, so the web app's server
-threads plan in one process), the operating system can fork and there are two cores or
-more. Elsewhere :func:`start` returns None and the caller computes the result itself when it
-needs it, so the plan is the same either way; the child only shortens the wait for it.
+benchmarks, a single-threaded web worker such as gunicorn's default; a fork beside other
+threads can inherit locks they hold, so a threaded server plans in one process), the
+operating system can fork and the process may use two cores or more. Elsewhere
+:func:`start` returns None and the caller computes the result itself when it needs it, so
+the plan is the same either way; the child only shortens the wait for it. The child touches
+nothing but its work (no database, no files) and leaves with ``os._exit``, so the parent's
+connections and buffers are not closed or flushed twice.
 """
 
 from __future__ import annotations
@@ -48,12 +51,19 @@ _in_child = False  # a child computes its work alone: no grandchildren on two co
 
 
 def can_fork() -> bool:
+    """Whether :func:`start` forks here (see the module's docstring)."""
     return (
         hasattr(os, "fork")
         and not _in_child
-        and (os.cpu_count() or 1) >= 2
+        and _usable_cores() >= 2
         and threading.active_count() == 1
     )
+
+
+def _usable_cores() -> int:
+    if hasattr(os, "sched_getaffinity"):  # the cores this process may run on (containers)
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def start(work: Callable[[], Any]) -> Forked | None:
