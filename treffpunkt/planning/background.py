@@ -1,23 +1,32 @@
 """Work on the second core: a forked child computes a result while the planner goes on.
 
-Only where that is safe and pays: the process has a single thread (the command line, the
-benchmarks, a single-threaded web worker such as gunicorn's default; a fork beside other
-threads can inherit locks they hold, so a threaded server plans in one process), the
-operating system can fork and the process may use two cores or more. Elsewhere
-:func:`start` returns None and the caller computes the result itself when it needs it, so
-the plan is the same either way; the child only shortens the wait for it. The child touches
-nothing but its work (no database, no files) and leaves with ``os._exit``, so the parent's
-connections and buffers are not closed or flushed twice.
+Only where that is safe and pays: the process has a single (Python) thread, the main one -
+the command line, the benchmarks, a single-threaded web worker such as gunicorn's default
+sync worker; a fork beside other threads can inherit locks they hold, so a threaded server
+(``runserver``) plans in one process - the operating system can fork, and the process may use
+two cores or more. Elsewhere :func:`start` returns None and the caller computes the result
+itself when it needs it, so the plan is the same either way; the child only shortens the
+wait for it. The child touches nothing but its work (no database, no files), takes the
+default action on signals (a Ctrl-C or a server's stop ends it instead of running the
+caller's handlers) and leaves with ``os._exit``, so the parent's connections and buffers are
+not closed or flushed twice. Any failure of the child (an error, a kill, a result cut short,
+no result by the deadline) comes back as None, and the caller computes the result itself.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import select
 import signal
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
+
+# Signals whose handlers the parent may have set (Django's, gunicorn's): the child gets the
+# default action instead, and they are held back during the fork so that none arrives before.
+_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGQUIT, signal.SIGHUP, signal.SIGUSR1}
 
 
 class Forked:
@@ -26,25 +35,56 @@ class Forked:
     def __init__(self, pid: int, pipe: int) -> None:
         self.pid, self.pipe, self.done = pid, pipe, False
 
-    def result(self) -> Any:
-        """The child's result, None if it failed or died (the caller then computes itself)."""
-        with os.fdopen(self.pipe, "rb") as reader:
-            payload = reader.read()
-        os.waitpid(self.pid, 0)
-        self.done = True
-        if not payload:
+    def result(self, deadline: float = float("inf")) -> Any:
+        """The child's result; None if it failed, died or has not finished by ``deadline``
+        (``time.perf_counter()``), and the caller then computes the result itself."""
+        payload = self._read(deadline)
+        if payload is None:  # past the deadline
+            self.cancel()
             return None
-        ok, value = pickle.loads(payload)
+        self.done = True
+        try:
+            _, status = os.waitpid(self.pid, 0)
+        except ChildProcessError:  # reaped elsewhere (SIGCHLD ignored)
+            status = 0
+        if status != 0 or not payload:
+            return None
+        try:
+            ok, value = pickle.loads(payload)
+        except Exception:  # cut short (the child was killed while writing)
+            return None
         return value if ok else None
+
+    def _read(self, deadline: float) -> bytes | None:
+        """Everything the child sent, or None at the deadline (the pipe then stays open)."""
+        chunks = []
+        while True:
+            wait = deadline - time.perf_counter()
+            if wait <= 0:
+                return None
+            ready, _, _ = select.select([self.pipe], [], [], min(wait, 3600))
+            if not ready:
+                continue
+            chunk = os.read(self.pipe, 1 << 20)
+            if not chunk:  # the child closed its end: all sent
+                os.close(self.pipe)
+                self.pipe = None
+                return b"".join(chunks)
+            chunks.append(chunk)
 
     def cancel(self) -> None:
         """Stop the child where its result was not taken."""
         if self.done:
             return
-        os.kill(self.pid, signal.SIGKILL)
-        os.waitpid(self.pid, 0)
-        os.close(self.pipe)
         self.done = True
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):  # gone already
+            pass
+        if self.pipe is not None:
+            os.close(self.pipe)
+            self.pipe = None
 
 
 _in_child = False  # a child computes its work alone: no grandchildren on two cores
@@ -57,6 +97,7 @@ def can_fork() -> bool:
         and not _in_child
         and _usable_cores() >= 2
         and threading.active_count() == 1
+        and threading.current_thread() is threading.main_thread()
     )
 
 
@@ -71,19 +112,32 @@ def start(work: Callable[[], Any]) -> Forked | None:
     if not can_fork():
         return None
     read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: compute, send, and leave without running the parent's cleanup
-        global _in_child
-        _in_child = True
-        os.close(read)
-        try:
-            try:
-                payload = pickle.dumps((True, work()))
-            except BaseException:  # the parent computes again and sees the error itself
-                payload = pickle.dumps((False, None))
-            with os.fdopen(write, "wb") as writer:
-                writer.write(payload)
-        finally:
-            os._exit(0)
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    try:
+        pid = os.fork()
+        if pid == 0:
+            _child(work, read, write, held)  # never returns
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
     os.close(write)
     return Forked(pid, read)
+
+
+def _child(work: Callable[[], Any], read: int, write: int, held: set) -> None:
+    """Compute, send, and leave without running the parent's cleanup, whatever happens."""
+    global _in_child
+    try:
+        _in_child = True
+        for number in _SIGNALS:
+            signal.signal(number, signal.SIG_DFL)
+        signal.set_wakeup_fd(-1)  # the parent's (gunicorn's) wake-up pipe is not ours
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        os.close(read)
+        try:
+            payload = pickle.dumps((True, work()))
+        except BaseException:  # the parent computes again and sees the error itself
+            payload = pickle.dumps((False, None))
+        with os.fdopen(write, "wb") as writer:
+            writer.write(payload)
+    finally:
+        os._exit(0)

@@ -42,6 +42,10 @@ AFTER_TABU_PEOPLE = 150
 # at 8 stations of 8-20 with organisations lost 0.36 % of the objective for 0.2 s (0.8-1.1 s
 # from a cold start before); below, the seed meeting needs it (883 new pairs, 882 with half).
 FULL_STEPS_PEOPLE = 80
+# Up to this many people a second local search with another seed runs beside the first
+# (``_polish_twice``); above, constructions carry the plan, and the second search's arrays
+# would double the memory (10,000 people: about 400 MB more).
+SECOND_SEARCH_PEOPLE = 1000
 # Where chain swaps carry the plan, free seats are filled by single-round moves: by the tabu
 # search (half its budget) and the annealing up to this many people (35 / 7x6 / 6: 420 -> 435
 # new pairs, 119 / 7x20 / 6: 5,152 -> 5,186, for 0.1-0.3 s; the full budget gained 4 and 15
@@ -139,6 +143,8 @@ def _best_plan(problem: Problem, bound: int, deadline: float, builders: list,
     if is_perfect(problem, best, bound):
         return best, name
     greedy = next((plan for plan, method in candidates if method == "greedy"), None)
+    if rival is not None and (name != countsearch.NAME or greedy is None):
+        rival.cancel()  # the code search's plan lost: its rival is not needed, free the core
     polished, start = _polish_twice(problem, best, name, deadline, greedy=greedy,
                                     target=target, rival=rival)  # fmt: skip
     if plan_score(problem, polished) > plan_score(problem, best):
@@ -204,15 +210,18 @@ def _polish_twice(problem: Problem, plan: np.ndarray, name: str, deadline: float
     realistic requests and the bench rows, the better of two had 0.09 % more new pairs on
     average, 2.1 % on one (158 people at 10 stations for 5 rounds: 6,587 -> 6,726), and
     45 / 5x12 / 4 reached the best plan known (701 -> 706). Where the code search's plan
-    meets its rival, that rival is the second opinion already."""
-    if name == countsearch.NAME and not wants_chains(problem):
+    is polished outside the chain regime, its rival (the greedy plan after the tabu search,
+    where there is a greedy plan) is the second opinion already; above ``SECOND_SEARCH_PEOPLE``
+    the constructions carry the plan and a second search would double the memory."""
+    one_search = name == countsearch.NAME and not wants_chains(problem)
+    if one_search or problem.n_people > SECOND_SEARCH_PEOPLE:
         return _polish(problem, plan, name, deadline, greedy=greedy, target=target, rival=rival)
     other = dataclasses.replace(problem, seed=problem.seed * 7919 + 17)
     second = background.start(lambda: _polish(other, plan, name, deadline, greedy=greedy,
                                               target=target))  # fmt: skip
     try:
         first = _polish(problem, plan, name, deadline, greedy=greedy, target=target)
-        found = None if second is None else second.result()
+        found = None if second is None else second.result(deadline)
     finally:  # an error here leaves no child behind
         if second is not None:
             second.cancel()
@@ -240,7 +249,7 @@ def _polish(problem: Problem, plan: np.ndarray, name: str, deadline: float, *,
             plan = _anneal(problem, plan, problem.seed, deadline, after_tabu=False)
         return plan, name
     if name == countsearch.NAME and greedy is not None:
-        found = None if rival is None else rival.result()  # computed meanwhile, if it could be
+        found = None if rival is None else rival.result(deadline)  # computed meanwhile
         if found is None:
             found = _tabu(problem, greedy, problem.seed, deadline, target)
         if plan_score(problem, found) > plan_score(problem, plan):
