@@ -7,7 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 
 from treffpunkt.meetings import checkin
@@ -345,32 +345,37 @@ def test_a_no_show_who_arrives_late_is_checked_in(upcoming_meeting, mia):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_desks_scanning_one_badge_at_once_check_in_once(upcoming_meeting, member, monkeypatch):
+def test_two_desks_scanning_one_badge_at_once_check_in_once(upcoming_meeting, member):
     registration = Registration.objects.create(meeting=upcoming_meeting, person=member.person)
-    save = Registration.save
+    first_checked_in, already = threading.Event(), {}
 
-    def slow_save(self, *args, **kwargs):
-        time.sleep(0.3)  # both desks have read the row by now, unless the first one locked it
-        save(self, *args, **kwargs)
+    def scan(desk: str) -> None:
+        fresh = Registration.objects.select_related("meeting").get(pk=registration.pk)
+        already[desk] = checkin.check_in(registration=fresh).already
 
-    monkeypatch.setattr(Registration, "save", slow_save)
-    barrier, already = threading.Barrier(2), []
-
-    def desk():
+    def first_desk():
         try:
-            barrier.wait()
-            fresh = Registration.objects.select_related("meeting").get(pk=registration.pk)
-            already.append(checkin.check_in(registration=fresh).already)
+            with transaction.atomic():  # the first desk's check-in, not committed yet
+                scan("first")
+                first_checked_in.set()
+                time.sleep(0.3)  # the second desk scans meanwhile: it must wait for the lock
         finally:
             connection.close()
 
-    desks = [threading.Thread(target=desk) for _ in range(2)]
+    def second_desk():
+        try:
+            first_checked_in.wait()
+            scan("second")
+        finally:
+            connection.close()
+
+    desks = [threading.Thread(target=first_desk), threading.Thread(target=second_desk)]
     for thread in desks:
         thread.start()
     for thread in desks:
         thread.join()
 
-    assert sorted(already) == [False, True]
+    assert already == {"first": False, "second": True}
 
 
 # ---------------------------------------------------------------------------------------------
