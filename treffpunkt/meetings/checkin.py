@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from treffpunkt.network.models import Organisation, Person
-from treffpunkt.network.services import organisation_named, person_with_email
+from treffpunkt.network.models import Organisation, Person, tidy_name
+from treffpunkt.network.services import person_with_email
 
 from .models import Meeting, Registration
 
@@ -160,7 +160,7 @@ def _walk_in_person(meeting: Meeting, walk_in: WalkIn) -> Person:
             return known
     organisation = None
     if walk_in.organisation_name:
-        organisation = organisation_named(walk_in.organisation_name)
+        organisation = Organisation.objects.named(walk_in.organisation_name)
     if not walk_in.email and (organisation or not walk_in.organisation_name):
         same = _registered_namesake(meeting, walk_in, organisation)
         if same is not None:
@@ -168,7 +168,7 @@ def _walk_in_person(meeting: Meeting, walk_in: WalkIn) -> Person:
     if walk_in.organisation_name and organisation is None:
         # Created at the door without anybody's consent to be listed: organisers only.
         organisation = Organisation.objects.create(
-            name=" ".join(walk_in.organisation_name.split()),
+            name=tidy_name(walk_in.organisation_name),
             kind=walk_in.organisation_kind,
             listed=False,
         )

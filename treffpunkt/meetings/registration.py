@@ -31,8 +31,9 @@ from treffpunkt.network.models import (
     Organisation,
     Person,
     Profile,
+    tidy_name,
 )
-from treffpunkt.network.services import give_consents, organisation_named, person_with_email
+from treffpunkt.network.services import give_consents, person_with_email
 
 from .confirmations import mail_after_commit, status_mail
 from .models import Meeting, Registration
@@ -200,8 +201,8 @@ def _find_or_create_organisation(registrant: Registrant) -> Organisation:
     """
     if registrant.organisation is not None:
         return registrant.organisation
-    name = " ".join(registrant.new_organisation_name.split())
-    existing = organisation_named(name)
+    name = tidy_name(registrant.new_organisation_name)
+    existing = Organisation.objects.named(name)
     if existing:
         return existing
     try:
@@ -210,7 +211,7 @@ def _find_or_create_organisation(registrant: Registrant) -> Organisation:
                 name=name, kind=registrant.new_organisation_kind, listed=False
             )
     except IntegrityError:
-        return organisation_named(name)
+        return Organisation.objects.named(name)
 
 
 def _find_or_create_person(registrant: Registrant) -> tuple[Person, bool]:

@@ -42,6 +42,21 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def tidy_name(name: str) -> str:
+    """One space between words and none around them: how organisation names are kept."""
+    return " ".join(name.split())
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def named(self, name: str) -> "Organisation | None":
+        """The organisation of this name, any case and spacing: compared in Python, because
+        SQLite's LOWER() folds ASCII only ("Ü"/"ü"), so the unique index on Lower(name)
+        misses such pairs there; only the few names of the same length are fetched."""
+        name = tidy_name(name)
+        same_length = self.annotate(length=Length("name")).filter(length=len(name))
+        return next((o for o in same_length if o.name.lower() == name.lower()), None)
+
+
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
@@ -54,6 +69,8 @@ class Organisation(models.Model):
         help_text=_("Unlisted organisations are seen by organisers only."),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organisation")
@@ -74,16 +91,8 @@ class Organisation(models.Model):
         return reverse("organisation", args=[self.pk])
 
     def clean(self) -> None:
-        self.name = " ".join(self.name.split())
-        # The unique index on Lower(name) misses non-ASCII case ("Ü"/"ü") on SQLite, whose
-        # LOWER() folds ASCII only; compare the few names of the same length in Python.
-        same_length = (
-            Organisation.objects.exclude(pk=self.pk)
-            .annotate(length=Length("name"))
-            .filter(length=len(self.name))
-            .values_list("name", flat=True)
-        )
-        if any(name.lower() == self.name.lower() for name in same_length):
+        self.name = tidy_name(self.name)
+        if Organisation.objects.exclude(pk=self.pk).named(self.name) is not None:
             raise ValidationError(
                 {"name": _("An organisation with this name exists already.")}, code="unique"
             )

@@ -5,10 +5,10 @@ from datetime import datetime
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.db.models.functions import Length, Lower
+from django.db.models.functions import Lower
 from django.utils import timezone
 
-from .models import Consent, ConsentText, Organisation, Person
+from .models import Consent, ConsentText, Person
 
 
 def person_with_email(email: str) -> Person | None:
@@ -17,14 +17,6 @@ def person_with_email(email: str) -> Person | None:
     return (
         Person.objects.alias(email_lower=Lower("email")).filter(email_lower=email.lower()).first()
     )
-
-
-def organisation_named(name: str) -> Organisation | None:
-    """The organisation of this name, any case and spacing: compared in Python, because
-    SQLite's LOWER() folds ASCII only ("Ü"/"ü"); only names of the same length are fetched."""
-    name = " ".join(name.split())
-    same_length = Organisation.objects.annotate(length=Length("name")).filter(length=len(name))
-    return next((o for o in same_length if o.name.lower() == name.lower()), None)
 
 
 class NoConsentText(Exception):

@@ -3,8 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from treffpunkt.network.models import OrganisationKind
-from treffpunkt.network.services import organisation_named
+from treffpunkt.network.models import Organisation, OrganisationKind, tidy_name
 
 from ..checkin import WalkIn
 
@@ -49,9 +48,9 @@ class WalkInForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        name = " ".join(data.get("organisation", "").split())
+        name = tidy_name(data.get("organisation", ""))
         kind_given = data.get("organisation_kind") or self.has_error("organisation_kind")
-        if name and not kind_given and organisation_named(name) is None:
+        if name and not kind_given and Organisation.objects.named(name) is None:
             self.add_error(
                 "organisation_kind",
                 _("“%(name)s” is not in the directory yet: choose its kind to add it.")

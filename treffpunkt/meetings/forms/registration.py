@@ -7,7 +7,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
-from treffpunkt.network.models import ConsentPurpose, ConsentText, Organisation, OrganisationKind
+from treffpunkt.network.models import (
+    ConsentPurpose,
+    ConsentText,
+    Organisation,
+    OrganisationKind,
+    tidy_name,
+)
 
 from ..invitations import Audience
 from ..registration import Registrant
@@ -71,7 +77,7 @@ class RegistrationForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         chosen = data.get("organisation")
-        name = " ".join(data.get("new_organisation_name", "").split())
+        name = tidy_name(data.get("new_organisation_name", ""))
         kind = data.get("new_organisation_kind", "")
         if chosen and name:
             self.add_error(
