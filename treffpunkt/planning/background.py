@@ -87,6 +87,13 @@ class Forked:
             self.pipe = None
 
 
+def result_or(handle: Forked | None, compute: Callable[[], Any], deadline: float) -> Any:
+    """The child's result or, without a child or where it failed, ``compute()`` here: the
+    same value either way (the work is deterministic), only sooner from a child."""
+    found = None if handle is None else handle.result(deadline)
+    return compute() if found is None else found
+
+
 _in_child = False  # a child computes its work alone: no grandchildren on two cores
 
 

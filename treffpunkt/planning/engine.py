@@ -216,17 +216,18 @@ def _polish_twice(problem: Problem, plan: np.ndarray, name: str, deadline: float
     one_search = name == countsearch.NAME and not wants_chains(problem)
     if one_search or problem.n_people > SECOND_SEARCH_PEOPLE:
         return _polish(problem, plan, name, deadline, greedy=greedy, target=target, rival=rival)
+
+    def search(seeded: Problem) -> tuple[np.ndarray, str]:
+        return _polish(seeded, plan, name, deadline, greedy=greedy, target=target)
+
     other = dataclasses.replace(problem, seed=problem.seed * 7919 + 17)
-    second = background.start(lambda: _polish(other, plan, name, deadline, greedy=greedy,
-                                              target=target))  # fmt: skip
+    second = background.start(lambda: search(other))
     try:
-        first = _polish(problem, plan, name, deadline, greedy=greedy, target=target)
-        found = None if second is None else second.result(deadline)
+        first = search(problem)
+        found = background.result_or(second, lambda: search(other), deadline)
     finally:  # an error here leaves no child behind
         if second is not None:
             second.cancel()
-    if found is None:  # no second core, or the child failed: the same search here
-        found = _polish(other, plan, name, deadline, greedy=greedy, target=target)
     return first if plan_score(problem, first[0]) >= plan_score(problem, found[0]) else found
 
 
@@ -249,9 +250,9 @@ def _polish(problem: Problem, plan: np.ndarray, name: str, deadline: float, *,
             plan = _anneal(problem, plan, problem.seed, deadline, after_tabu=False)
         return plan, name
     if name == countsearch.NAME and greedy is not None:
-        found = None if rival is None else rival.result(deadline)  # computed meanwhile
-        if found is None:
-            found = _tabu(problem, greedy, problem.seed, deadline, target)
+        found = background.result_or(  # computed meanwhile where it could be
+            rival, lambda: _tabu(problem, greedy, problem.seed, deadline, target), deadline
+        )
         if plan_score(problem, found) > plan_score(problem, plan):
             plan, name = found, "greedy"
         return _anneal(problem, plan, problem.seed, deadline, after_tabu=True), name
