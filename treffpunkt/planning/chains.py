@@ -4,8 +4,10 @@ When everybody visits (nearly) every station, two people can rarely swap places 
 one of them has been, or will be, at the other's station. They can exchange stations in a
 *chain* of rounds instead (see :func:`chain_rounds`), which keeps every hard rule: group sizes
 stay, nobody revisits a station. Such plans need many moves (tens of thousands), so this
-search is plain Python on lists, 20-60 microseconds an exchange scored, where a numpy call
-per move would cost more than the move itself; each move scores three random partners and
+search is plain Python on lists, 15-40 microseconds an exchange scored, where a numpy call
+per move would cost more than the move itself (each person's round per station is kept, so a
+chain is followed in a step per round, and the terms of a request without colleagues or
+preferences are skipped); each move scores three random partners and
 proposes the best. It scores the whole objective except `min_size`, which
 swaps cannot change. The budget is counted in moves, so the plan is the same on every machine.
 """
@@ -15,7 +17,6 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections import Counter
 
 import numpy as np
 
@@ -33,27 +34,43 @@ CHAIN_PEOPLE = 400  # the per-pair lists cost more than the search brings beyond
 CHAIN_STATIONS = 4  # with fewer the exact code-count model fixes the shape of the plan
 
 
-def chain_rounds(route_a: list[int], route_b: list[int], start: int, frozen: int) -> list[int]:
+def chain_rounds(route_a: list[int], route_b: list[int], start: int, frozen: int,
+                 where_a: list[int] | None = None,
+                 where_b: list[int] | None = None) -> list[int]:  # fmt: skip
     """The rounds, round ``start`` among them, in which a and b must exchange stations so
     that neither visits a station twice; empty where a held round or an absence is in the way.
 
     When a takes b's station k in one round, the round where a is at k already must be
     exchanged too (and the same for b), and so on until the set of rounds is closed.
+    ``where_a[k]`` is the round in which a visits station k (-1: never; the earliest where
+    a held plan repeats one), computed here if not given.
     """
-    rounds, todo = {start}, [start]
+    size = max(*route_a, *route_b) + 1
+    where_a = visits(route_a, size) if where_a is None else where_a
+    where_b = visits(route_b, size) if where_b is None else where_b
+    rounds, todo = [start], [start]
     while todo:
         t = todo.pop()
-        for mine, theirs in ((route_a, route_b), (route_b, route_a)):
+        for theirs, where_mine in ((route_b, where_a), (route_a, where_b)):
             station = theirs[t]
             if station < 0:
                 return []
-            for u, here in enumerate(mine):
-                if here == station and u not in rounds:
-                    if u < frozen:
-                        return []
-                    rounds.add(u)
-                    todo.append(u)
-    return [t for t in sorted(rounds) if route_a[t] != route_b[t]]
+            u = where_mine[station]
+            if u >= 0 and u not in rounds:
+                if u < frozen:
+                    return []
+                rounds.append(u)
+                todo.append(u)
+    return sorted(t for t in rounds if route_a[t] != route_b[t])
+
+
+def visits(route: list[int], n_stations: int) -> list[int]:
+    """Round of each station in ``route`` (-1 where it is never visited; the earliest)."""
+    where = [-1] * n_stations
+    for r in range(len(route) - 1, -1, -1):
+        if route[r] >= 0:
+            where[route[r]] = r
+    return where
 
 
 class ChainAnnealer:
@@ -75,6 +92,9 @@ class ChainAnnealer:
         self.col = p.colleague.tolist()
         self.cat = p.cat.tolist()
         self.pref = p.pref.tolist()
+        self.has_colleagues = bool(p.colleague.any())  # else their terms are skipped
+        self.has_preferences = bool(p.pref.any())
+        self.where = [visits(route, p.n_stations) for route in self.routes]
         ncat = max(len(p.categories), 1)
         self.count = [
             [[0] * ncat for _ in range(p.n_stations)] for _ in range(p.n_rounds)
@@ -97,35 +117,41 @@ class ChainAnnealer:
 
     def score(self, a: int, b: int, rounds: list[int]) -> float:
         """Exact change of the objective when a and b exchange stations in ``rounds``."""
-        routes, groups = self.routes, self.groups
-        joined: Counter[int] = Counter()  # how often a joins u afterwards (and b leaves u)
-        left: Counter[int] = Counter()
-        pref = 0.0
-        gaps = 0
-        ca, cb = self.cat[a], self.cat[b]
-        pref_a, pref_b = self.pref[a], self.pref[b]
+        route_a, route_b, groups = self.routes[a], self.routes[b], self.groups
+        change: dict[int, int] = {}  # u: how much more often a meets u (b: as much less)
+        get = change.get
         for t in rounds:
-            ka, kb = routes[a][t], routes[b][t]
-            left.update(groups[t][ka])
-            joined.update(groups[t][kb])
-            pref += pref_a[kb] - pref_a[ka] + pref_b[ka] - pref_b[kb]
-            if ca != cb:
-                gaps += self._gap_change(self.count[t][ka], ca, cb)
-                gaps += self._gap_change(self.count[t][kb], cb, ca)
-        joined.subtract(left)
-        joined[a] = joined[b] = 0
-        met_a, met_b = self.met[a], self.met[b]
-        val_a, val_b = self.val[a], self.val[b]
-        col_a, col_b = self.col[a], self.col[b]
-        new = colleagues = 0
-        for u, d in joined.items():
+            for u in groups[t][route_b[t]]:
+                change[u] = get(u, 0) + 1
+            for u in groups[t][route_a[t]]:
+                change[u] = get(u, 0) - 1
+        change[a] = change[b] = 0
+        met_a, met_b, val_a, val_b = self.met[a], self.met[b], self.val[a], self.val[b]
+        new = 0
+        for u, d in change.items():
             if d:
                 if val_a[u]:
                     new += (met_a[u] + d > 0) - (met_a[u] > 0)
                 if val_b[u]:
                     new += (met_b[u] - d > 0) - (met_b[u] > 0)
-                colleagues += d * (col_a[u] - col_b[u])
-        return self.w_new * new - self.w_col * colleagues - self.w_cat * gaps + self.w_pref * pref
+        gain = self.w_new * new
+        if self.has_colleagues:
+            col_a, col_b = self.col[a], self.col[b]
+            gain -= self.w_col * sum(d * (col_a[u] - col_b[u]) for u, d in change.items())
+        if self.has_preferences:
+            pref_a, pref_b, pref = self.pref[a], self.pref[b], 0.0
+            for t in rounds:
+                ka, kb = route_a[t], route_b[t]
+                pref += pref_a[kb] - pref_a[ka] + pref_b[ka] - pref_b[kb]
+            gain += self.w_pref * pref
+        ca, cb = self.cat[a], self.cat[b]
+        if ca != cb:
+            gaps = 0
+            for t in rounds:
+                gaps += self._gap_change(self.count[t][route_a[t]], ca, cb)
+                gaps += self._gap_change(self.count[t][route_b[t]], cb, ca)
+            gain -= self.w_cat * gaps
+        return gain
 
     @staticmethod
     def _gap_change(counts: list[int], leaving: int, joining: int) -> int:
@@ -165,6 +191,8 @@ class ChainAnnealer:
             if cb >= 0:
                 self.count[t][kb][cb] -= 1
                 self.count[t][ka][cb] += 1
+        self.where[a] = visits(routes[a], self.p.n_stations)
+        self.where[b] = visits(routes[b], self.p.n_stations)
 
     def run(self, moves: int, deadline: float, start_temp: float) -> None:
         self._anneal(moves, deadline, start_temp)
@@ -204,7 +232,8 @@ class ChainAnnealer:
             b = movers[self.rng.randrange(len(movers))]
             if routes[a][t] == routes[b][t]:
                 continue
-            rounds = chain_rounds(routes[a], routes[b], t, self.p.n_frozen)
+            rounds = chain_rounds(routes[a], routes[b], t, self.p.n_frozen,
+                                  self.where[a], self.where[b])  # fmt: skip
             if rounds:
                 delta = self.score(a, b, rounds)
                 if best is None or delta > best[0]:
