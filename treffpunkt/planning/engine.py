@@ -63,15 +63,19 @@ def _builders(problem: Problem) -> list[tuple[str, Builder]]:
     return builders_for(problem)
 
 
-def search_steps(problem: Problem) -> int:
-    """Local-search budget in steps: grows with the plan's size, scaled by ``effort``."""
-    free_rounds = problem.n_rounds - problem.n_frozen
-    base = min(200 + 2 * problem.n_people * free_rounds, 1500)
-    if problem.n_people > 300:  # steps cost more there; constructions carry large meetings
-        base = 500 if problem.n_people <= 1000 else 100
-    elif problem.n_people > FULL_STEPS_PEOPLE:
-        base //= 2
-    return int(base * problem.effort)
+def search_steps(problem: Problem, *, after_tabu: bool = False) -> int:
+    """The annealing's budget in steps, scaled by ``effort``: 200 + 2 x people x open
+    rounds, at most 1,500, up to ``FULL_STEPS_PEOPLE``; half of that up to 300 people; 500
+    up to 1,000 people and 100 above (steps cost more there, constructions carry large
+    meetings); and half of it again after the tabu search above ``AFTER_TABU_PEOPLE``."""
+    people, free_rounds = problem.n_people, problem.n_rounds - problem.n_frozen
+    if people > 300:
+        base = 500 if people <= 1000 else 100
+    else:
+        base = min(200 + 2 * people * free_rounds, 1500)
+        base //= 1 if people <= FULL_STEPS_PEOPLE else 2
+    steps = int(base * problem.effort)
+    return steps // 2 if after_tabu and people > AFTER_TABU_PEOPLE else steps
 
 
 def is_perfect(problem: Problem, assign: np.ndarray, bound: int) -> bool:
@@ -299,7 +303,5 @@ def _tabu(problem: Problem, plan: np.ndarray, seed: int, deadline: float, target
 
 def _anneal(problem: Problem, plan: np.ndarray, seed: int, deadline: float, *,
             after_tabu: bool) -> np.ndarray:  # fmt: skip
-    steps = search_steps(problem)
-    if after_tabu and problem.n_people > AFTER_TABU_PEOPLE:
-        steps //= 2
+    steps = search_steps(problem, after_tabu=after_tabu)
     return improve(problem, plan, seed=seed, steps=steps, deadline=deadline)
