@@ -107,3 +107,16 @@ def test_evaluate_rejects_an_unknown_person():
 def test_the_bound_is_never_below_the_plan(example_plan):
     result = example_plan
     assert result["metrics"]["new_pairs"] <= result["metrics"]["upper_bound_new_pairs"]
+
+
+def test_a_min_size_above_the_number_of_participants_counts_as_everybody():
+    # 6 people, min_size 10 at a station of 20: a group of all six is as large as one can be.
+    request = {
+        "rounds": 1, "mode": "stations",
+        "stations": [{"id": "a", "capacity": 20, "min_size": 10}, {"id": "b", "capacity": 20}],
+        "participants": [{"id": f"p{i}"} for i in range(6)],
+    }  # fmt: skip
+    together = evaluate(request, [{"a": [f"p{i}" for i in range(6)], "b": []}])
+    apart = evaluate(request, [{"a": ["p0", "p1", "p2"], "b": ["p3", "p4", "p5"]}])
+    assert (together["groups_below_min_size"], together["min_size_shortfall"]) == (0, 0)
+    assert (apart["groups_below_min_size"], apart["min_size_shortfall"]) == (1, 3)
