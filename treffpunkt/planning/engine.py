@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import background, countsearch
+from . import background, countsearch, crowded
 from .background import Forked
 from .chains import chain_search, wants_chains
 from .errors import OutOfTime, PlanningError
@@ -52,6 +52,10 @@ SECOND_SEARCH_PEOPLE = 1000
 # more, but 102 / 6x20 / 6 then took 1.04 s from a cold start), by the annealing alone above
 # (300 / 14x22 / 14 gained nothing from the tabu search for 0.17 s).
 FREE_SEATS_TABU_PEOPLE = 200
+
+# Candidates seated by greedy: where one of them is best, the second local search starts from
+# the next best of them (another shape of groups), not from the same plan.
+GREEDY_STARTS = {"greedy", crowded.NAME}
 
 Builder = Callable[[Problem, float], "np.ndarray | None"]
 
@@ -141,19 +145,31 @@ def _best_plan(problem: Problem, bound: int, deadline: float, builders: list,
             return plan, name
         candidates.append((plan, name))
     candidates += _greedy_or_latin(problem, has_other=bool(candidates), deadline=deadline)
-    scored = [(plan_score(problem, plan), -n, plan, name) for n, (plan, name) in
-              enumerate(candidates)]  # fmt: skip
-    _, _, best, name = max(scored, key=lambda item: item[:2])
+    if crowded.applies(problem) and not wants_chains(problem):
+        candidates += [(staff(problem, plan), crowded.NAME) for plan in
+                       crowded.crowded_plans(problem, deadline)]  # fmt: skip
+    ranked = sorted(((plan_score(problem, plan), -n, plan, name) for n, (plan, name) in
+                     enumerate(candidates)), key=lambda item: item[:2], reverse=True)  # fmt: skip
+    _, _, best, name = ranked[0]
     if is_perfect(problem, best, bound):
         return best, name
     greedy = next((plan for plan, method in candidates if method == "greedy"), None)
     if rival is not None and (name != countsearch.NAME or greedy is None):
         rival.cancel()  # the code search's plan lost: its rival is not needed, free the core
-    polished, start = _polish_twice(problem, best, name, deadline, greedy=greedy,
-                                    target=target, rival=rival)  # fmt: skip
+    polished, start = _polish_twice(problem, best, name, deadline, greedy=greedy, target=target,
+                                    rival=rival, other_start=_runner_up(ranked))  # fmt: skip
     if plan_score(problem, polished) > plan_score(problem, best):
         return polished, f"{start} + local search"
     return best, name
+
+
+def _runner_up(ranked: list) -> tuple[np.ndarray, str] | None:
+    """The start for the second local search where the shape of the groups matters: the
+    next best greedy start where one is best, the best crowded start where a construction is
+    (100 people at 8 stations of 8-20 for 5 rounds: 2,964 new pairs from the cluster design
+    and search, 3,025 from a crowded start); else None (the same start, another seed)."""
+    wanted = GREEDY_STARTS if ranked[0][3] in GREEDY_STARTS else {crowded.NAME}
+    return next(((plan, name) for _, _, plan, name in ranked[1:] if name in wanted), None)
 
 
 def _start_rival(problem: Problem, builders: list, deadline: float,
@@ -205,26 +221,35 @@ def _greedy_or_latin(problem: Problem, *, has_other: bool,
 
 
 def _polish_twice(problem: Problem, plan: np.ndarray, name: str, deadline: float, *,
-                  greedy: np.ndarray | None, target: float,
-                  rival: Forked | None) -> tuple[np.ndarray, str]:  # fmt: skip
-    """The better of two local searches from the best candidate, the second with another
-    seed (ties: the first), on the second core where the process may fork (``background``).
+                  greedy: np.ndarray | None, target: float, rival: Forked | None,
+                  other_start: tuple[np.ndarray, str] | None,
+                  ) -> tuple[np.ndarray, str]:  # fmt: skip
+    """The better of two local searches (ties: the first), the second with another seed
+    and on the second core where the process may fork (``background``): the first from the
+    best candidate, the second from ``other_start`` (a greedy start of another shape), else
+    from a greedy plan of the other seed where the best candidate is greedy, else from it.
 
-    One search ends in one of several local optima, some of them far apart: over 40 random
-    realistic requests and the bench rows, the better of two had 0.09 % more new pairs on
-    average, 2.1 % on one (158 people at 10 stations for 5 rounds: 6,587 -> 6,726), and
-    45 / 5x12 / 4 reached the best plan known (701 -> 706). Where the code search's plan
+    One search ends in one of several local optima, some of them far apart, and the start
+    decides much of it: over 40 random realistic requests, a second search from the same start
+    had 0.09 % more new pairs on average (158 people at 10 stations for 5 rounds: 6,587 ->
+    6,726; 45 / 5x12 / 4 reached the best plan known, 701 -> 706), one from another greedy
+    start more (6,820 there). Where the code search's plan
     is polished outside the chain regime, its rival (the greedy plan after the tabu search,
     where there is a greedy plan) is the second opinion already; above ``SECOND_SEARCH_PEOPLE``
     the constructions carry the plan and a second search would double the memory."""
     one_search = name == countsearch.NAME and not wants_chains(problem)
     if one_search or problem.n_people > SECOND_SEARCH_PEOPLE:
         return _polish(problem, plan, name, deadline, greedy=greedy, target=target, rival=rival)
+    other = dataclasses.replace(problem, seed=problem.seed * 7919 + 17)
 
     def search(seeded: Problem) -> tuple[np.ndarray, str]:
-        return _polish(seeded, plan, name, deadline, greedy=greedy, target=target)
+        start, start_name = plan, name
+        if seeded is other and other_start is not None:
+            start, start_name = other_start
+        elif seeded is other and name == "greedy":
+            start = _other_greedy(other, plan, deadline)
+        return _polish(seeded, start, start_name, deadline, greedy=greedy, target=target)
 
-    other = dataclasses.replace(problem, seed=problem.seed * 7919 + 17)
     second = background.start(lambda: search(other))
     try:
         first = search(problem)
@@ -233,6 +258,14 @@ def _polish_twice(problem: Problem, plan: np.ndarray, name: str, deadline: float
         if second is not None:
             second.cancel()
     return first if plan_score(problem, first[0]) >= plan_score(problem, found[0]) else found
+
+
+def _other_greedy(problem: Problem, plan: np.ndarray, deadline: float) -> np.ndarray:
+    """The greedy plan of ``problem``'s seed, or ``plan`` where greedy seating gets stuck."""
+    try:
+        return greedy_plan(problem, problem.seed, FEW_ATTEMPTS, deadline)
+    except (PlanningError, OutOfTime):
+        return plan
 
 
 def _polish(problem: Problem, plan: np.ndarray, name: str, deadline: float, *,

@@ -1,0 +1,65 @@
+"""Roomy stations of uneven size: greedy starts that fill the large stations first, since the
+local search cannot reshape the groups under the no-revisit rule."""
+
+import math
+
+import numpy as np
+import pytest
+
+from treffpunkt.planning import PlanningError, plan
+from treffpunkt.planning.crowded import NAME, applies, crowded_plans, held_small
+from treffpunkt.planning.feasibility import check_feasible
+from treffpunkt.planning.frozen import rule_violations
+from treffpunkt.planning.request import parse_request
+
+from .checks import rule_breaks
+
+CAPACITIES = [22, 18, 23, 25, 14, 16, 22, 26, 10]  # 176 seats
+
+
+def roomy(people: int = 129, mode: str = "stations", capacities=CAPACITIES) -> dict:
+    return {
+        "rounds": 5, "mode": mode, "seed": 1,
+        "stations": [{"id": f"s{k}", "capacity": c} for k, c in enumerate(capacities)],
+        "participants": [{"id": f"p{i:03d}"} for i in range(people)],
+    }  # fmt: skip
+
+
+def test_roomy_stations_of_uneven_size_are_planned_from_a_crowded_start():
+    request = roomy()
+    result = plan(request)
+    assert result["algorithm"] == f"{NAME} + local search"
+    assert rule_breaks(request, result["rounds"]) == []
+    assert result["metrics"]["new_pairs"] >= 5200  # from the even greedy start: 4,904
+
+
+def test_the_smallest_stations_are_held_to_the_fewest_seats_that_seat_everybody():
+    problem = parse_request(roomy())
+    smallest = np.argsort(problem.capacity, kind="stable")[:4]  # 10, 14, 16 and 18 seats
+    tight = held_small(problem, smallest)
+    held = tight.capacity[smallest]
+    assert len(set(held.tolist())) == 1 and held[0] < 10
+    check_feasible(tight)
+    one_less = problem.capacity.copy()
+    one_less[smallest] = held[0] - 1
+    with pytest.raises(PlanningError):
+        check_feasible(parse_request(roomy(capacities=one_less.tolist())))
+    others = np.setdiff1d(np.arange(problem.n_stations), smallest)
+    assert (tight.capacity[others] == problem.capacity[others]).all()
+
+
+def test_crowded_starts_keep_every_hard_rule_of_the_request():
+    problem = parse_request(roomy())
+    plans = crowded_plans(problem, math.inf)
+    assert len(plans) == 4
+    for crowded in plans:
+        assert rule_violations(problem, crowded) == []
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [roomy(mode="tables"), roomy(people=176), {**roomy(), "rounds": 10}],
+    ids=["tables", "every seat taken", "revisits allowed"],
+)
+def test_no_crowded_start_where_group_sizes_are_free_or_fixed(request_):
+    assert not applies(parse_request(request_))
