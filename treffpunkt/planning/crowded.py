@@ -25,6 +25,7 @@ from .errors import OutOfTime, PlanningError
 from .feasibility import FEW_ATTEMPTS, check_feasible
 from .greedy import greedy_plan
 from .request import Problem
+from .staffing import staff
 
 NAME = "greedy, large stations first"
 SHARES = (0.2, 0.3, 0.4, 0.5)  # of the stations, the smallest, held to their fewest seats
@@ -37,7 +38,8 @@ def applies(problem: Problem) -> bool:
 
 def crowded_plans(problem: Problem, deadline: float) -> list[np.ndarray]:
     """Greedy plans with a fifth, 30 %, 40 % and half of the stations (the smallest) held to
-    their fewest seats; none where greedy seating gets stuck or the time is up."""
+    their fewest seats, staffed for ``problem``; none where greedy seating gets stuck or the
+    time is up."""
     order = np.argsort(problem.capacity, kind="stable")
     counts = sorted({max(1, int(share * problem.n_stations + 0.5)) for share in SHARES})
     plans = []
@@ -46,7 +48,7 @@ def crowded_plans(problem: Problem, deadline: float) -> list[np.ndarray]:
         if tight is None:
             continue
         try:
-            plans.append(greedy_plan(tight, problem.seed, FEW_ATTEMPTS, deadline))
+            plans.append(staff(problem, greedy_plan(tight, problem.seed, FEW_ATTEMPTS, deadline)))
         except (PlanningError, OutOfTime):
             continue
     return plans
