@@ -15,6 +15,7 @@ import threading
 import pytest
 
 from treffpunkt.planning import background, plan
+from treffpunkt.planning.crowded import NAME as CROWDED
 
 
 def meeting(people: int, stations: int, capacity: int) -> dict:
@@ -39,6 +40,7 @@ ALONE = """
 import json, os, signal, sys, time
 import numpy as np
 from treffpunkt.planning import background, plan
+from treffpunkt.planning.crowded import NAME as CROWDED
 
 taken = []  # results the planner took from a child (not computed itself)
 original = background.Forked.result
@@ -139,9 +141,9 @@ def test_the_plan_is_the_same_with_the_rival_on_the_second_core_or_after(alone):
     worker.join()  # beside another thread: one process, the rival after the code search
 
     assert alone["plan_taken"] == [True]  # the rival came from the child there
-    assert alone["plan"]["algorithm"] == in_thread[0]["algorithm"] == "greedy + local search"
+    assert alone["plan"]["algorithm"] == in_thread[0]["algorithm"] == f"{CROWDED} + local search"
     assert alone["plan"]["rounds"] == in_thread[0]["rounds"]
-    assert alone["plan"]["metrics"]["new_pairs"] == in_thread[0]["metrics"]["new_pairs"] == 1952
+    assert alone["plan"]["metrics"]["new_pairs"] == in_thread[0]["metrics"]["new_pairs"] == 1951
 
 
 @needs_two_cores
