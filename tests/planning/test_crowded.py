@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from treffpunkt.planning import PlanningError, plan
-from treffpunkt.planning.crowded import NAME, applies, crowded_plans, held_small
+from treffpunkt.planning.crowded import NAME, applies, crowded_plans, held_counts, held_small
 from treffpunkt.planning.feasibility import check_feasible
 from treffpunkt.planning.frozen import rule_violations
 from treffpunkt.planning.request import parse_request
@@ -50,7 +50,8 @@ def test_the_smallest_stations_are_held_to_the_fewest_seats_that_seat_everybody(
 
 def test_crowded_starts_keep_every_hard_rule_of_the_request():
     problem = parse_request(roomy())
-    plans = crowded_plans(problem, math.inf)
+    assert held_counts(problem) == [2, 3, 4, 5]  # a fifth to half of 9 stations
+    plans = crowded_plans(problem, math.inf, held_counts(problem))
     assert len(plans) == 4
     for crowded in plans:
         assert rule_violations(problem, crowded) == []

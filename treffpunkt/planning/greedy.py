@@ -22,11 +22,13 @@ from .staffing import staff
 
 
 def greedy_plan(problem: Problem, seed: int, attempts: int = FILL_ATTEMPTS,
-                deadline: float = math.inf) -> np.ndarray:  # fmt: skip
-    """The greedy plan; where seating gets stuck, up to ``attempts`` seeds are tried.
-    OutOfTime when a round would start after ``deadline`` (``time.perf_counter()``): each
-    costs N x N work, 1-2 s at 10,000 people."""
-    return with_retries(lambda s: _greedy_once(problem, s, deadline), problem, seed, attempts)
+                deadline: float = math.inf, *, staffed: bool = True) -> np.ndarray:  # fmt: skip
+    """The greedy plan, lifted to the staffing floor unless ``staffed`` is false; where
+    seating gets stuck, up to ``attempts`` seeds are tried. OutOfTime when a round would
+    start after ``deadline`` (``time.perf_counter()``): each costs N x N work, 1-2 s at
+    10,000 people."""
+    plan = with_retries(lambda s: _greedy_once(problem, s, deadline), problem, seed, attempts)
+    return staff(problem, plan) if staffed else plan
 
 
 def _greedy_once(problem: Problem, seed: int, deadline: float) -> np.ndarray:
@@ -67,7 +69,7 @@ def _greedy_once(problem: Problem, seed: int, deadline: float) -> np.ndarray:
             state["has_cat"][k, problem.cat[i]] = True
         return k
 
-    return staff(problem, fill_plan(problem, assign, rng, choose))
+    return fill_plan(problem, assign, rng, choose)
 
 
 def latin_plan(problem: Problem) -> np.ndarray | None:

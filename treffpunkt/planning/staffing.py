@@ -40,17 +40,18 @@ MAX_SCHEDULES = 5040  # whole schedules listed for one person (7 stations x 5 ro
 RESCHEDULE_STEPS = 400  # people rescheduled before the plan is left as short as it is
 
 
-def staff(problem: Problem, assign: np.ndarray) -> np.ndarray:
+def staff(problem: Problem, assign: np.ndarray, *, scored: bool = True) -> np.ndarray:
     """``assign`` with every station at its floor where moves can get it there.
 
     Each understaffed (round, station) takes a person from a group above its floor, by the
     move that costs the objective least: a plain move in that round, or (where the person
     visits the station in another round) an exchange of their stations between two rounds,
-    which keeps the no-revisit rule.
+    which keeps the no-revisit rule. Not ``scored``: the first move (from the largest group),
+    for starts the local search reshapes anyway.
     """
     floor = staff_floor(problem)
     x = assign
-    scores_left = SCORE_WORK // (problem.n_people**2 * problem.n_rounds)
+    scores_left = SCORE_WORK // (problem.n_people**2 * problem.n_rounds) if scored else 0
     for r, k in np.argwhere(group_sizes(problem, x) < floor):
         while group_sizes(problem, x)[r, k] < floor[r, k]:
             options = _options(problem, x, floor, r, k)
