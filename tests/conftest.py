@@ -10,12 +10,14 @@
 
 import email
 import email.policy
+import gc
 import socket
 from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
 from django.contrib.auth import get_user_model
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from treffpunkt.meetings.models import Meeting, Registration, Station
@@ -23,6 +25,22 @@ from treffpunkt.network.models import ConsentPurpose, ConsentText, Organisation,
 from treffpunkt.network.services import give_consent, make_organiser
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """The test database, and before it is dropped, every connection to it closed.
+
+    After the browser tests, a test in the main thread can open a second connection in
+    another context (Django keeps connections per context, and Playwright's event loop stays
+    in the main thread for the session); nothing closes it, and PostgreSQL then refuses to
+    drop the test database ("being accessed by other users"). Found by naming every session
+    after its thread and test: an idle one from tests/test_admin.py after tests/browser.
+    """
+    yield
+    for thing in gc.get_objects():  # no isinstance: it would evaluate lazy objects
+        if BaseDatabaseWrapper in type(thing).__mro__ and thing.connection is not None:
+            thing.close()
 
 
 @pytest.fixture(autouse=True)
