@@ -127,10 +127,22 @@ def _solve(problem: Problem, bound: int, deadline: float) -> tuple[np.ndarray, s
     rival = (
         background.start(lambda: _greedy_rival(problem, deadline, target)) if has_rival else None
     )
-    # The crowded greedy starts (0.1-0.25 s for 100-200 people): half of them computed on the
-    # second core while the constructions, the greedy plan and the other half are built here;
-    # not in the chain regime (chain swaps reshape the plan there) nor where the rival runs
-    # (it starts from them).
+    crowd, crowded_starts = _start_crowded(problem, deadline, has_rival=has_rival)
+    try:
+        return _best_plan(problem, bound, deadline, builders, target, rival, crowded_starts)
+    finally:
+        for child in (rival, crowd):
+            if child is not None:
+                child.cancel()
+
+
+def _start_crowded(problem: Problem, deadline: float, *,
+                   has_rival: bool) -> tuple[Forked | None, Callable[[], list]]:  # fmt: skip
+    """The crowded greedy starts (``crowded.py``; 0.1-0.25 s for 100-200 people): the child
+    computing half of them on the second core while the constructions, the greedy plan and
+    the other half are built (None where it does not fork), and the function that returns
+    them all. None apply in the chain regime (chain swaps reshape the plan there) nor where
+    the code search's rival runs (it starts from them)."""
     counts = crowded.held_counts(problem)
     if not crowded.applies(problem) or wants_chains(problem) or has_rival:
         counts = []
@@ -140,16 +152,7 @@ def _solve(problem: Problem, bound: int, deadline: float) -> tuple[np.ndarray, s
         return lambda: crowded.crowded_plans(problem, deadline, part)
 
     crowd = background.start(held(there)) if there else None
-
-    def crowded_starts() -> list[np.ndarray]:
-        return held(here)() + background.result_or(crowd, held(there), deadline)
-
-    try:
-        return _best_plan(problem, bound, deadline, builders, target, rival, crowded_starts)
-    finally:
-        for child in (rival, crowd):
-            if child is not None:
-                child.cancel()
+    return crowd, lambda: held(here)() + background.result_or(crowd, held(there), deadline)
 
 
 def _best_plan(problem: Problem, bound: int, deadline: float, builders: list, target: float,
