@@ -8,15 +8,18 @@
 - anonymous: the plain ``client``
 """
 
+import contextlib
 import email
 import email.policy
 import gc
 import socket
+import threading
 from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
 from django.contrib.auth import get_user_model
+from django.db import DatabaseError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
@@ -40,7 +43,10 @@ def django_db_setup(django_db_setup):
     yield
     for thing in gc.get_objects():  # no isinstance: it would evaluate lazy objects
         if BaseDatabaseWrapper in type(thing).__mro__ and thing.connection is not None:
-            thing.close()
+            if thing._thread_ident != threading.get_ident():
+                thing.inc_thread_sharing()  # else close() refuses another thread's connection
+            with contextlib.suppress(DatabaseError):  # close the others all the same
+                thing.close()
 
 
 @pytest.fixture(autouse=True)

@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 
 from treffpunkt.planning import PlanningError, plan
-from treffpunkt.planning.crowded import NAME, applies, crowded_plans, held_counts, held_small
-from treffpunkt.planning.feasibility import check_feasible
+from treffpunkt.planning.crowded import NAME, applies, crowded_plans, fewest_seats, held_counts
+from treffpunkt.planning.feasibility import check_feasible, staff_floor
 from treffpunkt.planning.frozen import rule_violations
+from treffpunkt.planning.metrics import group_sizes
 from treffpunkt.planning.request import parse_request
 
 from .checks import rule_breaks
@@ -33,34 +34,38 @@ def test_roomy_stations_of_uneven_size_are_planned_from_a_crowded_start():
     assert result["metrics"]["new_pairs"] >= 5200  # from the even greedy start: 4,904
 
 
-def test_the_smallest_stations_are_held_to_the_fewest_seats_that_seat_everybody():
+def test_the_smallest_stations_are_held_to_the_fewest_seats_that_pass_the_check():
     problem = parse_request(roomy())
     smallest = np.argsort(problem.capacity, kind="stable")[:4]  # 10, 14, 16 and 18 seats
-    tight = held_small(problem, smallest)
-    held = tight.capacity[smallest]
-    assert len(set(held.tolist())) == 1 and held[0] < 10
-    check_feasible(tight)
-    one_less = problem.capacity.copy()
-    one_less[smallest] = held[0] - 1
+    seats = fewest_seats(problem, smallest)
+    assert 1 <= seats < 10
+    held = problem.capacity.copy()
+    held[smallest] = np.minimum(held[smallest], seats)
+    check_feasible(parse_request(roomy(capacities=held.tolist())))
+    held[smallest] = np.minimum(held[smallest], seats - 1)
     with pytest.raises(PlanningError):
-        check_feasible(parse_request(roomy(capacities=one_less.tolist())))
-    others = np.setdiff1d(np.arange(problem.n_stations), smallest)
-    assert (tight.capacity[others] == problem.capacity[others]).all()
+        check_feasible(parse_request(roomy(capacities=held.tolist())))
 
 
-def test_crowded_starts_keep_every_hard_rule_of_the_request():
+def test_crowded_starts_keep_every_hard_rule_and_every_staffing_floor_of_the_request():
     problem = parse_request(roomy())
     assert held_counts(problem) == [2, 3, 4, 5]  # a fifth to half of 9 stations
     plans = crowded_plans(problem, math.inf, held_counts(problem))
     assert len(plans) == 4
     for crowded in plans:
         assert rule_violations(problem, crowded) == []
+        assert (group_sizes(problem, crowded) >= staff_floor(problem)).all()
 
 
 @pytest.mark.parametrize(
     "request_",
-    [roomy(mode="tables"), roomy(people=176), {**roomy(), "rounds": 10}],
-    ids=["tables", "every seat taken", "revisits allowed"],
+    [
+        roomy(mode="tables"),
+        roomy(people=176),
+        {**roomy(), "rounds": 10},
+        roomy(people=1001, capacities=[200] * 6),
+    ],
+    ids=["tables", "every seat taken", "revisits allowed", "over 1,000 people"],
 )
 def test_no_crowded_start_where_group_sizes_are_free_or_fixed(request_):
     assert not applies(parse_request(request_))

@@ -45,9 +45,9 @@ def chain_rounds(route_a: list[int], route_b: list[int], start: int, frozen: int
     ``where_a[k]`` is the round in which a visits station k (-1: never; the earliest where
     a held plan repeats one), computed here if not given.
     """
-    size = max(*route_a, *route_b) + 1
-    where_a = visits(route_a, size) if where_a is None else where_a
-    where_b = visits(route_b, size) if where_b is None else where_b
+    if where_a is None or where_b is None:
+        size = max(*route_a, *route_b) + 1
+        where_a, where_b = visits(route_a, size), visits(route_b, size)
     rounds, todo = [start], [start]
     while todo:
         t = todo.pop()
@@ -134,24 +134,21 @@ class ChainAnnealer:
                     new += (met_a[u] + d > 0) - (met_a[u] > 0)
                 if val_b[u]:
                     new += (met_b[u] - d > 0) - (met_b[u] > 0)
-        gain = self.w_new * new
+        colleagues, pref, gaps = 0, 0.0, 0
         if self.has_colleagues:
             col_a, col_b = self.col[a], self.col[b]
-            gain -= self.w_col * sum(d * (col_a[u] - col_b[u]) for u, d in change.items())
+            colleagues = sum(d * (col_a[u] - col_b[u]) for u, d in change.items())
         if self.has_preferences:
-            pref_a, pref_b, pref = self.pref[a], self.pref[b], 0.0
+            pref_a, pref_b = self.pref[a], self.pref[b]
             for t in rounds:
                 ka, kb = route_a[t], route_b[t]
                 pref += pref_a[kb] - pref_a[ka] + pref_b[ka] - pref_b[kb]
-            gain += self.w_pref * pref
         ca, cb = self.cat[a], self.cat[b]
         if ca != cb:
-            gaps = 0
             for t in rounds:
                 gaps += self._gap_change(self.count[t][route_a[t]], ca, cb)
                 gaps += self._gap_change(self.count[t][route_b[t]], cb, ca)
-            gain -= self.w_cat * gaps
-        return gain
+        return self.w_new * new - self.w_col * colleagues - self.w_cat * gaps + self.w_pref * pref
 
     @staticmethod
     def _gap_change(counts: list[int], leaving: int, joining: int) -> int:

@@ -8,6 +8,7 @@ never worse than greedy.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import time
 from collections.abc import Callable
@@ -137,27 +138,35 @@ def _solve(problem: Problem, bound: int, deadline: float) -> tuple[np.ndarray, s
 
 
 def _start_crowded(problem: Problem, deadline: float, *,
-                   has_rival: bool) -> tuple[Forked | None, Callable[[], list]]:  # fmt: skip
+                   has_rival: bool) -> tuple[Forked | None, Callable[[str], list]]:  # fmt: skip
     """The crowded greedy starts (``crowded.py``; 0.1-0.25 s for 100-200 people): the child
     computing half of them on the second core while the constructions, the greedy plan and
     the other half are built (None where it does not fork), and the function that returns
-    them all. None apply in the chain regime (chain swaps reshape the plan there) nor where
-    the code search's rival runs (it starts from them)."""
+    them all given the name of the best candidate so far. None in the chain regime (chain
+    swaps reshape the plan there), nor where the code search's plan is best and meets its
+    rival (which starts from them); where that plan loses, all are computed here."""
     counts = crowded.held_counts(problem)
-    if not crowded.applies(problem) or wants_chains(problem) or has_rival:
+    if not crowded.applies(problem) or wants_chains(problem):
         counts = []
-    here, there = counts[: len(counts) // 2], counts[len(counts) // 2 :]
+    split = len(counts) if has_rival else len(counts) // 2
+    here, there = counts[:split], counts[split:]
 
     def held(part: list[int]) -> Callable[[], list[np.ndarray]]:
-        return lambda: crowded.crowded_plans(problem, deadline, part)
+        return functools.partial(crowded.crowded_plans, problem, deadline, part)
 
     crowd = background.start(held(there)) if there else None
-    return crowd, lambda: held(here)() + background.result_or(crowd, held(there), deadline)
+
+    def starts(best: str) -> list[np.ndarray]:
+        if has_rival and best == countsearch.NAME:
+            return []
+        return held(here)() + background.result_or(crowd, held(there), deadline)
+
+    return crowd, starts
 
 
 def _best_plan(problem: Problem, bound: int, deadline: float, builders: list, target: float,
                rival: Forked | None,
-               crowded_starts: Callable[[], list]) -> tuple[np.ndarray, str]:  # fmt: skip
+               crowded_starts: Callable[[str], list]) -> tuple[np.ndarray, str]:  # fmt: skip
     candidates = []
     for name, build in builders:
         if time.perf_counter() > deadline:
@@ -170,9 +179,11 @@ def _best_plan(problem: Problem, bound: int, deadline: float, builders: list, ta
             return plan, name
         candidates.append((plan, name))
     candidates += _greedy_or_latin(problem, has_other=bool(candidates), deadline=deadline)
-    candidates += [(plan, crowded.NAME) for plan in crowded_starts()]
-    ranked = sorted(((plan_score(problem, plan), -n, plan, name) for n, (plan, name) in
-                     enumerate(candidates)), key=lambda item: item[:2], reverse=True)  # fmt: skip
+    ranked = _ranked(problem, candidates)
+    more = [(plan, crowded.NAME) for plan in crowded_starts(ranked[0][3])]
+    if more:
+        candidates += more
+        ranked = _ranked(problem, candidates)
     _, _, best, name = ranked[0]
     if is_perfect(problem, best, bound):
         return best, name
@@ -184,6 +195,13 @@ def _best_plan(problem: Problem, bound: int, deadline: float, builders: list, ta
     if plan_score(problem, polished) > plan_score(problem, best):
         return polished, f"{start} + local search"
     return best, name
+
+
+def _ranked(problem: Problem, candidates: list) -> list:
+    """(score, -index, plan, name) of every candidate, best first (ties: the earlier)."""
+    scored = [(plan_score(problem, plan), -n, plan, name) for n, (plan, name) in
+              enumerate(candidates)]  # fmt: skip
+    return sorted(scored, key=lambda item: item[:2], reverse=True)
 
 
 def _runner_up(ranked: list) -> tuple[np.ndarray, str] | None:
@@ -264,10 +282,10 @@ def _polish_twice(problem: Problem, plan: np.ndarray, name: str, deadline: float
     decides much of it: over 40 random realistic requests, a second search from the same start
     had 0.09 % more new pairs on average (158 people at 10 stations for 5 rounds: 6,587 ->
     6,726; 45 / 5x12 / 4 reached the best plan known, 701 -> 706), one from another greedy
-    start more (6,820 there). Where the code search's plan
-    is polished outside the chain regime, its rival (the greedy plan after the tabu search,
-    where there is a greedy plan) is the second opinion already; above ``SECOND_SEARCH_PEOPLE``
-    the constructions carry the plan and a second search would double the memory."""
+    start more (6,820 there). Where the code search's plan is polished outside the chain
+    regime, its rival (the best greedy start after the tabu search, where greedy seats
+    everybody) is the second opinion already; above ``SECOND_SEARCH_PEOPLE`` the
+    constructions carry the plan and a second search would double the memory."""
     one_search = name == countsearch.NAME and not wants_chains(problem)
     if one_search or problem.n_people > SECOND_SEARCH_PEOPLE:
         return _polish(problem, plan, name, deadline, greedy=greedy, target=target, rival=rival)
@@ -307,9 +325,10 @@ def _polish(problem: Problem, plan: np.ndarray, name: str, deadline: float, *,
     mostly revisit a station), else single-round moves (``_single_round_search``), with
     more starts for small meetings without a construction.
 
-    The code search's plan competes with the greedy plan after the tabu search: over four
-    seeds of 80 people at 6 stations of 16 for 4 rounds, 1,919-1,948 new pairs from the code
-    search against 1,938-1,952 from the better of the two (the best plan known: 1,951)."""
+    The code search's plan competes with its rival, the best greedy start (``_greedy_rival``)
+    after the tabu search: over four seeds of 80 people at 6 stations of 16 for 4 rounds,
+    1,919-1,948 new pairs from the code search against 1,938-1,952 from the better of the two
+    (the best plan known: 1,951)."""
     if wants_chains(problem):
         plan = chain_search(problem, plan, seed=problem.seed, deadline=deadline)
         if problem.has_free_seats and problem.n_people <= FREE_SEATS_TABU_PEOPLE:
