@@ -68,4 +68,6 @@ def test_crowded_starts_keep_every_hard_rule_and_every_staffing_floor_of_the_req
     ids=["tables", "every seat taken", "revisits allowed", "over 1,000 people"],
 )
 def test_no_crowded_start_where_group_sizes_are_free_or_fixed(request_):
-    assert not applies(parse_request(request_))
+    problem = parse_request(request_)
+    assert not applies(problem)
+    assert held_counts(problem) == []

@@ -51,7 +51,10 @@ def applies(problem: Problem) -> bool:
 
 def held_counts(problem: Problem) -> list[int]:
     """How many of the smallest stations each crowded start holds: a fifth, 30 %, 40 % and
-    half of the stations (fewer where these round to the same number)."""
+    half of the stations (fewer where these round to the same number); none where crowded
+    starts do not apply."""
+    if not applies(problem):
+        return []
     return sorted({max(1, int(share * problem.n_stations + 0.5)) for share in SHARES})
 
 

@@ -145,9 +145,7 @@ def _start_crowded(problem: Problem, deadline: float, *,
     them all given the name of the best candidate so far. None in the chain regime (chain
     swaps reshape the plan there), nor where the code search's plan is best and meets its
     rival (which starts from them); where that plan loses, all are computed here."""
-    counts = crowded.held_counts(problem)
-    if not crowded.applies(problem) or wants_chains(problem):
-        counts = []
+    counts = [] if wants_chains(problem) else crowded.held_counts(problem)
     split = len(counts) if has_rival else len(counts) // 2
     here, there = counts[:split], counts[split:]
 
@@ -182,9 +180,8 @@ def _best_plan(problem: Problem, bound: int, deadline: float, builders: list, ta
     ranked = _ranked(problem, candidates)
     more = [(plan, crowded.NAME) for plan in crowded_starts(ranked[0][3])]
     if more:
-        candidates += more
-        ranked = _ranked(problem, candidates)
-    _, _, best, name = ranked[0]
+        ranked = _ranked(problem, more, after=ranked)
+    best_score, _, best, name = ranked[0]
     if is_perfect(problem, best, bound):
         return best, name
     greedy = next((plan for plan, method in candidates if method == "greedy"), None)
@@ -192,16 +189,18 @@ def _best_plan(problem: Problem, bound: int, deadline: float, builders: list, ta
         rival.cancel()  # the code search's plan lost: its rival is not needed, free the core
     polished, start = _polish_twice(problem, best, name, deadline, greedy=greedy, target=target,
                                     rival=rival, other_start=_runner_up(ranked))  # fmt: skip
-    if plan_score(problem, polished) > plan_score(problem, best):
+    if plan_score(problem, polished) > best_score:
         return polished, f"{start} + local search"
     return best, name
 
 
-def _ranked(problem: Problem, candidates: list) -> list:
-    """(score, -index, plan, name) of every candidate, best first (ties: the earlier)."""
-    scored = [(plan_score(problem, plan), -n, plan, name) for n, (plan, name) in
-              enumerate(candidates)]  # fmt: skip
-    return sorted(scored, key=lambda item: item[:2], reverse=True)
+def _ranked(problem: Problem, candidates: list, *, after: list | None = None) -> list:
+    """(score, -index, plan, name) of the candidates, with those ranked ``after`` (which
+    come first in the order of candidates), best first (ties: the earlier)."""
+    before = after or []
+    scored = [(plan_score(problem, plan), -(len(before) + n), plan, name) for n, (plan, name)
+              in enumerate(candidates)]  # fmt: skip
+    return sorted(before + scored, key=lambda item: item[:2], reverse=True)
 
 
 def _runner_up(ranked: list) -> tuple[np.ndarray, str] | None:
@@ -226,16 +225,12 @@ def _greedy_rival(problem: Problem, deadline: float,
     """The code-count search's rival: the best greedy start (the greedy plan, or a crowded
     one where they apply: 141 people at 7 stations of 17-30 for 4 rounds 5,389 -> 5,566 new
     pairs) after the tabu search, and its name; None where greedy seating gets stuck."""
-    starts = []
-    try:  # as ``_greedy_or_latin`` computes it where another plan seats everybody
-        starts.append((greedy_plan(problem, problem.seed, FEW_ATTEMPTS, deadline), "greedy"))
-    except (PlanningError, OutOfTime):
+    greedy = _greedy_or_none(problem, deadline)
+    if greedy is None:
         return None
-    if crowded.applies(problem):
-        counts = crowded.held_counts(problem)
-        starts += [
-            (plan, crowded.NAME) for plan in crowded.crowded_plans(problem, deadline, counts)
-        ]
+    counts = crowded.held_counts(problem)
+    starts = [(greedy, "greedy")]
+    starts += [(plan, crowded.NAME) for plan in crowded.crowded_plans(problem, deadline, counts)]
     start, name = max(starts, key=lambda item: plan_score(problem, item[0]))  # ties: greedy
     return _tabu(problem, start, problem.seed, deadline, target), name
 
@@ -295,8 +290,9 @@ def _polish_twice(problem: Problem, plan: np.ndarray, name: str, deadline: float
         start, start_name = plan, name
         if seeded is other and other_start is not None:
             start, start_name = other_start
-        elif seeded is other and name == "greedy":
-            start = _other_greedy(other, plan, deadline)
+        elif seeded is other and name == "greedy":  # another seed's greedy plan, if any
+            start = _greedy_or_none(other, deadline)
+            start = plan if start is None else start
         return _polish(seeded, start, start_name, deadline, greedy=greedy, target=target)
 
     second = background.start(lambda: search(other))
@@ -309,12 +305,13 @@ def _polish_twice(problem: Problem, plan: np.ndarray, name: str, deadline: float
     return first if plan_score(problem, first[0]) >= plan_score(problem, found[0]) else found
 
 
-def _other_greedy(problem: Problem, plan: np.ndarray, deadline: float) -> np.ndarray:
-    """The greedy plan of ``problem``'s seed, or ``plan`` where greedy seating gets stuck."""
+def _greedy_or_none(problem: Problem, deadline: float) -> np.ndarray | None:
+    """The greedy plan of ``problem``'s seed as ``_greedy_or_latin`` computes it where
+    another plan seats everybody; None where greedy seating gets stuck or time is up."""
     try:
         return greedy_plan(problem, problem.seed, FEW_ATTEMPTS, deadline)
     except (PlanningError, OutOfTime):
-        return plan
+        return None
 
 
 def _polish(problem: Problem, plan: np.ndarray, name: str, deadline: float, *,
