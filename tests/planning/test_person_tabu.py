@@ -147,3 +147,36 @@ def test_a_group_that_empties_takes_its_category_gaps_with_it():
     before = plan_score(problem, search.a)
     for predicted, after in scored_moves(search, 0):
         assert predicted == plan_score(problem, after) - before
+
+
+def tables_met_before(people: int) -> tuple:
+    """``people`` at 4 tables of a quarter each for 2 rounds, the first held; the start seats
+    everybody with the same table again. Companies and municipalities alternate, and
+    neighbours come in pairs from one organisation."""
+    size = people // 4
+    tables = {f"t{k}": [f"p{i}" for i in range(k * size, (k + 1) * size)] for k in range(4)}
+    request = {
+        "rounds": 2, "mode": "tables", "seed": 0, "frozen_rounds": [tables],
+        "participants": [{"id": f"p{i}", "organisation": f"o{i // 2}",
+                          "category": ["company", "municipality"][i % 2]}
+                         for i in range(people)],
+        "stations": [{"id": t, "capacity": size} for t in tables],
+    }  # fmt: skip
+    problem = parse_request(request)
+    start = np.tile(np.repeat(np.arange(4), size), (2, 1))
+    return problem, start
+
+
+@pytest.mark.parametrize(("people", "moved"), [(120, 2), (128, 4)])
+def test_a_step_in_a_large_meeting_swaps_in_every_pair_of_groups_it_can(people, moved):
+    # Any swap between two tables gains: the second swap, between the other two tables,
+    # scores the same after the first (they share nobody), so a meeting of more than
+    # MORE_SWAPS_PEOPLE makes both in one step, a smaller one the best swap only.
+    problem, start = tables_met_before(people)
+    search = PersonTabu(problem, start, seed=0)
+    for step in range(3):
+        search.step(step)
+        if step == 0:
+            assert (search.a[1] != start[1]).sum() == moved
+        assert search.score == pytest.approx(plan_score(problem, search.a))
+    assert rule_violations(problem, search.a) == []
