@@ -7,12 +7,25 @@ import numpy as np
 from .feasibility import staff_floor
 from .request import Problem
 
+# Up to these sizes the meeting counts are one matrix product (``_meet_counts_product``).
+PRODUCT_PEOPLE = 2000
+PRODUCT_GROUPS = 300  # rounds x stations
+
 
 def meet_counts(assign: np.ndarray) -> np.ndarray:
     """(N, N) how often each pair shares a group over the rounds of ``assign`` (R, N).
 
     Counted group by group (the sum of squared group sizes, not N x N per round: 10,000
-    people at tables of 10 in 0.1 s instead of 1.1 s)."""
+    people at tables of 10 in 0.1 s instead of 1.1 s), or for a few hundred groups at most
+    as one matrix product, 4-8 times faster there (129 people at 9 stations for 5 rounds:
+    0.07 ms against 0.5 ms; plans are scored from scratch hundreds of times)."""
+    stations = int(assign.max(initial=-1)) + 1
+    if assign.shape[1] <= PRODUCT_PEOPLE and assign.shape[0] * stations <= PRODUCT_GROUPS:
+        return _meet_counts_product(assign, stations)
+    return _meet_counts_by_group(assign)
+
+
+def _meet_counts_by_group(assign: np.ndarray) -> np.ndarray:
     n = assign.shape[1]
     counts = np.zeros((n, n), dtype=np.int16)
     for row in assign:
@@ -21,6 +34,19 @@ def meet_counts(assign: np.ndarray) -> np.ndarray:
         ends = np.flatnonzero(np.diff(row[order])) + 1
         for members in np.split(order, ends):
             counts[np.ix_(members, members)] += 1
+    np.fill_diagonal(counts, 0)
+    return counts
+
+
+def _meet_counts_product(assign: np.ndarray, stations: int) -> np.ndarray:
+    """``meet_counts`` as H @ H.T with H (N, rounds x stations) one where a person sits: the
+    sums are whole numbers below 2^24, exact in float32 in any order of summation."""
+    rounds, n = assign.shape
+    seated = np.zeros((n, rounds * stations), dtype=np.float32)
+    for r, row in enumerate(assign):
+        present = np.flatnonzero(row >= 0)
+        seated[present, r * stations + row[present]] = 1.0
+    counts = (seated @ seated.T).astype(np.int16)
     np.fill_diagonal(counts, 0)
     return counts
 
