@@ -10,7 +10,8 @@ from treffpunkt.planning import PlanningError, plan
 from treffpunkt.planning.crowded import NAME, applies, crowded_plans, fewest_seats, held_counts
 from treffpunkt.planning.feasibility import check_feasible, staff_floor
 from treffpunkt.planning.frozen import rule_violations
-from treffpunkt.planning.metrics import group_sizes
+from treffpunkt.planning.greedy import greedy_plan
+from treffpunkt.planning.metrics import group_sizes, objective_terms
 from treffpunkt.planning.request import parse_request
 
 from .checks import rule_breaks
@@ -27,11 +28,18 @@ def roomy(people: int = 129, mode: str = "stations", capacities=CAPACITIES) -> d
 
 
 def test_roomy_stations_of_uneven_size_are_planned_from_a_crowded_start():
-    request = roomy()
+    # 120 people in 176 seats: the best crowded start has 3,952 new pairs, the greedy plan
+    # 3,690; the cluster design on the largest stations (largest.py) loses 250 pairs to the
+    # staffing floor here. (With 129 people that design wins: test_largest.py.)
+    request = roomy(people=120)
+    problem = parse_request(request)
+    starts = crowded_plans(problem, math.inf, held_counts(problem))
+    assert max(objective_terms(problem, start)["new_pairs"] for start in starts) == 3952
+    assert objective_terms(problem, greedy_plan(problem, 1))["new_pairs"] == 3690
     result = plan(request)
     assert result["algorithm"] == f"{NAME} + local search"
     assert rule_breaks(request, result["rounds"]) == []
-    assert result["metrics"]["new_pairs"] >= 5200  # from the even greedy start: 4,904
+    assert result["metrics"]["new_pairs"] == 5048
 
 
 def test_the_smallest_stations_are_held_to_the_fewest_seats_that_pass_the_check():

@@ -263,11 +263,14 @@ def _searched_schedule(problem: Problem, deadline: float) -> np.ndarray | None:
                    start_temp=0.4)  # fmt: skip
 
 
-def build(problem: Problem, deadline: float) -> np.ndarray | None:
-    return _build_from(problem, cluster_schedule(problem, deadline))
+def build(problem: Problem, deadline: float, *, repair: bool = True) -> np.ndarray | None:
+    """The cluster design's plan; without ``repair``, None where the people no cluster took
+    cannot be seated one by one (``_seat_rest``)."""
+    return _build_from(problem, cluster_schedule(problem, deadline), repair=repair)
 
 
-def _build_from(problem: Problem, schedule: np.ndarray | None) -> np.ndarray | None:
+def _build_from(problem: Problem, schedule: np.ndarray | None, *,
+                repair: bool = True) -> np.ndarray | None:  # fmt: skip
     """People dealt to the clusters of ``schedule`` (R, clusters); None if they do not fit."""
     if schedule is None:
         return None
@@ -284,7 +287,7 @@ def _build_from(problem: Problem, schedule: np.ndarray | None) -> np.ndarray | N
     assign = np.full((problem.n_rounds, problem.n_people), -1, dtype=np.int64)
     dealt = cluster_of >= 0
     assign[:, movers[dealt]] = schedule[:, cluster_of[dealt]]
-    return _seat_rest(problem, seat_hosts(problem, assign), rng)
+    return _seat_rest(problem, seat_hosts(problem, assign), rng, repair=repair)
 
 
 def _sizes(problem: Problem, schedule: np.ndarray, people: int) -> np.ndarray | None:
@@ -311,7 +314,8 @@ def _sizes(problem: Problem, schedule: np.ndarray, people: int) -> np.ndarray | 
     return sizes if (load <= problem.capacity[None, :]).all() else None
 
 
-def _seat_rest(problem: Problem, assign: np.ndarray, rng) -> np.ndarray | None:
+def _seat_rest(problem: Problem, assign: np.ndarray, rng, *,
+               repair: bool = True) -> np.ndarray | None:  # fmt: skip
     """The people no cluster took, seated one by one in the free seats; where that gets stuck
     (everybody at every station, few seats free), by repair (``repair.completed_plan``: 120
     people at 10 stations of 12 for 10 rounds, the folded design with 10 people left over,
@@ -322,5 +326,5 @@ def _seat_rest(problem: Problem, assign: np.ndarray, rng) -> np.ndarray | None:
             placer.fill_round(r, rng.permutation(problem.n_people),
                               lambda r, i, ok: int(ok[np.argmin(placer.sizes[r, ok])]))  # fmt: skip
     except PlanningError:
-        return completed_plan(problem, assign)
+        return completed_plan(problem, assign) if repair else None
     return placer.assign

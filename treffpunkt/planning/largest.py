@@ -1,0 +1,123 @@
+"""The cluster design on the largest stations: a start for roomy stations meetings.
+
+Where stations have free seats, the best plans crowd the large stations and keep the small
+ones near their floor (``crowded.py``). The large stations then form a meeting of their own
+in which almost everybody visits almost every station, and that is where the cluster design
+fits (``clusters.py``): people travel in clusters, and two clusters meet at most once. The
+local search does not find that structure from a greedy start: from one start and shape,
+searches with other seeds ended 7 % apart (129 people at 9 stations of 10-26 for 5 rounds:
+5,216-5,608 new pairs over seeds 1-3).
+
+This start takes the B largest stations (B from the rounds up to ``EXTRA_STATIONS`` more, each
+B with an exact design, ``clusters.design_schedule``: a few milliseconds), widens their seats
+until everybody fits, deals people to the design's clusters, and then in each round sends the
+people over a station's real seats to the small stations: those who went least often first,
+each to the emptiest small station they have not visited. The plan keeps every hard rule of
+the request (or is dropped); the engine lifts it to the staffing floor like every candidate.
+On that request: 5,557-5,566 new pairs before any search over three seeds (the best crowded
+greedy start: 4,414-4,431), 5,620-5,622 after it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+
+from . import clusters, countsearch, crowded
+from .metrics import group_sizes, plan_score
+from .request import Problem
+
+NAME = "cluster design on the largest stations"
+EXTRA_STATIONS = 2  # B = rounds .. rounds + 2 (no revisits needs B >= rounds)
+
+
+def applies(problem: Problem) -> bool:
+    """Where crowded starts apply (``crowded.applies``), nothing is held yet (the cluster
+    builder plans whole meetings), at least one station is left beside the largest, and the
+    code-count search does not run: where it does, its plan meets one rival after a single
+    search (``engine._polish``), and a start that outranked it would cost a second search
+    (80 people at 6 stations of 16 for 4 rounds: 0.77 -> 1.05 s for the same 1,951 new pairs)."""
+    return (
+        crowded.applies(problem)
+        and problem.n_frozen == 0
+        and problem.n_stations > problem.n_rounds >= 2
+        and not countsearch.applies(problem)
+    )
+
+
+def build(problem: Problem, deadline: float) -> np.ndarray | None:
+    """The best plan over B (see the module's docstring); None where none fits."""
+    rounds = problem.n_rounds
+    plans = []
+    for largest in range(rounds, min(problem.n_stations - 1, rounds + EXTRA_STATIONS) + 1):
+        if clusters.design_schedule(largest, rounds, True) is None:
+            continue
+        plan = _on_largest(problem, largest, deadline)
+        if plan is not None:
+            plans.append(plan)
+    return max(plans, key=lambda plan: plan_score(problem, plan), default=None)
+
+
+def _on_largest(problem: Problem, largest: int, deadline: float) -> np.ndarray | None:
+    order = np.argsort(-problem.capacity, kind="stable")
+    big, small = np.sort(order[:largest]), np.sort(order[largest:])
+    small_hosts = np.flatnonzero(np.isin(problem.fixed, small))
+    inner = _inner_problem(problem, big, small_hosts)
+    if not clusters.applies(inner):
+        return None
+    placed = clusters.build(inner, deadline, repair=False)  # 0.1-0.15 s for a weaker start
+    if placed is None:
+        return None
+    assign = np.where(placed >= 0, big[np.maximum(placed, 0)], -1)
+    assign[:, small_hosts] = np.where(problem.present[:, small_hosts],
+                                      problem.fixed[small_hosts], -1)  # fmt: skip
+    return _spill(problem, assign, big, small)
+
+
+def _inner_problem(problem: Problem, big: np.ndarray, small_hosts: np.ndarray) -> Problem:
+    """The meeting at the stations ``big`` alone, their seats widened by the same number each
+    until everybody fits (the clusters' seats count in every round), one more for the
+    uneven cluster sizes; the hosts of the other stations are not in it."""
+    present = problem.present.copy()
+    present[:, small_hosts] = False
+    people = int(present.any(axis=0).sum())
+    widen = max(0, math.ceil((people - int(problem.capacity[big].sum())) / big.size)) + 1
+    inner_station = np.full(problem.n_stations, -1)
+    inner_station[big] = np.arange(big.size)
+    fixed = np.where(problem.fixed >= 0, inner_station[np.maximum(problem.fixed, 0)], -1)
+    return dataclasses.replace(
+        problem,
+        station_ids=[problem.station_ids[k] for k in big],
+        capacity=problem.capacity[big] + widen,
+        min_size=problem.min_size[big],
+        pref=problem.pref[:, big],
+        fixed=fixed,
+        present=present,
+    )
+
+
+def _spill(problem: Problem, assign: np.ndarray, big: np.ndarray,
+           small: np.ndarray) -> np.ndarray | None:  # fmt: skip
+    """``assign`` with the people over a large station's seats moved to small stations in
+    that round (seeded order, those moved least often first); None where one cannot go."""
+    rng = np.random.default_rng(problem.seed)
+    sizes = group_sizes(problem, assign)
+    moved = np.zeros(problem.n_people, dtype=np.int64)
+    for r in range(problem.n_rounds):
+        for k in big:
+            members = np.flatnonzero((assign[r] == k) & (problem.fixed < 0))
+            members = rng.permutation(members)
+            members = members[np.argsort(moved[members], kind="stable")]
+            for i in members[: max(0, sizes[r, k] - problem.capacity[k])]:
+                free = small[sizes[r, small] < problem.capacity[small]]
+                room = [q for q in free if q not in assign[:, i]]
+                if not room:
+                    return None
+                to = min(room, key=lambda q: sizes[r, q])
+                assign[r, i] = to
+                sizes[r, k] -= 1
+                sizes[r, to] += 1
+                moved[i] += 1
+    return assign
