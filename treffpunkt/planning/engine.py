@@ -8,14 +8,13 @@ never worse than greedy.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import math
 import time
 from collections.abc import Callable
 
 import numpy as np
 
-from . import background, countsearch, crowded
+from . import background, countsearch, crowded, largest
 from .background import Forked
 from .chains import chain_search, wants_chains
 from .errors import OutOfTime, PlanningError
@@ -139,27 +138,43 @@ def _solve(problem: Problem, bound: int, deadline: float) -> tuple[np.ndarray, s
 
 def _start_crowded(problem: Problem, deadline: float, *,
                    has_rival: bool) -> tuple[Forked | None, Callable[[str], list]]:  # fmt: skip
-    """The crowded greedy starts (``crowded.py``; 0.1-0.25 s for 100-200 people): the child
-    computing half of them on the second core while the constructions, the greedy plan and
-    the other half are built (None where it does not fork), and the function that returns
-    them all given the name of the best candidate so far. None in the chain regime (chain
-    swaps reshape the plan there), nor where the code search's plan is best and meets its
-    rival (which starts from them); where that plan loses, all are computed here."""
-    counts = [] if wants_chains(problem) else crowded.held_counts(problem)
+    """The starts for roomy stations (the crowded greedy plans, ``crowded.py``, 0.1-0.25 s for
+    100-200 people, and the cluster design on the largest stations, ``largest.py``, up to
+    0.2 s): the child computing half of the crowded plans and the design on the second core
+    while the constructions, the greedy plan and the other half are built (None where it
+    does not fork), and the function that returns them all as (plan, name) given the name of
+    the best candidate so far. None in the chain regime (chain swaps reshape the plan there),
+    nor where the code search's plan is best and meets its rival (which starts from the
+    crowded plans); where that plan loses, all crowded plans are computed here."""
+    chains = wants_chains(problem)
+    counts = [] if chains else crowded.held_counts(problem)
+    designed = not chains and largest.applies(problem)  # never beside the code search
     split = len(counts) if has_rival else len(counts) // 2
     here, there = counts[:split], counts[split:]
 
-    def held(part: list[int]) -> Callable[[], list[np.ndarray]]:
-        return functools.partial(crowded.crowded_plans, problem, deadline, part)
+    def held(part: list[int]) -> list[tuple[np.ndarray, str]]:
+        return [(plan, crowded.NAME) for plan in crowded.crowded_plans(problem, deadline, part)]
 
-    crowd = background.start(held(there)) if there else None
+    def elsewhere() -> list[tuple[np.ndarray, str]]:
+        return held(there) + (_largest_start(problem, deadline) if designed else [])
 
-    def starts(best: str) -> list[np.ndarray]:
+    crowd = background.start(elsewhere) if there or designed else None
+
+    def starts(best: str) -> list[tuple[np.ndarray, str]]:
         if has_rival and best == countsearch.NAME:
             return []
-        return held(here)() + background.result_or(crowd, held(there), deadline)
+        return held(here) + background.result_or(crowd, elsewhere, deadline)
 
     return crowd, starts
+
+
+def _largest_start(problem: Problem, deadline: float) -> list[tuple[np.ndarray, str]]:
+    """The cluster design on the largest stations, staffed like every construction; none
+    where it does not fit."""
+    plan = largest.build(problem, deadline)
+    if plan is None or rule_violations(problem, plan):
+        return []
+    return [(staff(problem, plan), largest.NAME)]
 
 
 def _best_plan(problem: Problem, bound: int, deadline: float, builders: list, target: float,
@@ -178,7 +193,7 @@ def _best_plan(problem: Problem, bound: int, deadline: float, builders: list, ta
         candidates.append((plan, name))
     candidates += _greedy_or_latin(problem, has_other=bool(candidates), deadline=deadline)
     ranked = _ranked(problem, candidates)
-    more = [(plan, crowded.NAME) for plan in crowded_starts(ranked[0][3])]
+    more = crowded_starts(ranked[0][3])
     if more:
         ranked = _ranked(problem, more, after=ranked)
     best_score, _, best, name = ranked[0]

@@ -6,7 +6,7 @@ from .request import Problem
 
 
 def builders_for(problem: Problem) -> list:
-    from . import clusters, codes, countsearch, fewer, largest, tables
+    from . import clusters, codes, countsearch, fewer, tables
 
     out = []
     if codes.applies(problem):
@@ -19,8 +19,6 @@ def builders_for(problem: Problem) -> list:
         out.append(("folded cluster design", clusters.build_folded))
     if clusters.extended_applies(problem):
         out.append(("extended cluster design", clusters.build_extended))
-    if largest.applies(problem):
-        out.append((largest.NAME, largest.build))
     if fewer.applies(problem):
         out.append(("designs on the fewest tables", fewer.build))
     if countsearch.applies(problem):  # last: a construction at the bound ends the search
