@@ -35,6 +35,13 @@ ROOMY = meeting(80, 6, 16)
 # 45 people at 5 stations of 12: chain swaps polish the code search's plan, and the second
 # local search (another seed) finds the better plan: 706 new pairs against 701.
 CHAINS = meeting(45, 5, 12)
+# 70 people at 7 stations of 6-18 for 5 rounds: the crowded starts and the cluster design on
+# the largest stations come from a child, and that design wins (1,675 new pairs).
+UNEVEN = {
+    "rounds": 5, "mode": "stations", "seed": 0,
+    "stations": [{"id": f"s{k}", "capacity": c} for k, c in enumerate(range(6, 20, 2))],
+    "participants": [{"id": f"p{i}"} for i in range(70)],
+}  # fmt: skip
 
 ALONE = """
 import json, os, signal, sys, time
@@ -76,6 +83,9 @@ out["plan_taken"] = taken[:]
 taken.clear()
 out["chains"] = plan(json.loads(sys.argv[2]))
 out["chains_taken"] = taken[:]
+taken.clear()
+out["uneven"] = plan(json.loads(sys.argv[4]))
+out["uneven_taken"] = taken[:]
 print(json.dumps(out))
 """
 TWO_CORES = len(os.sched_getaffinity(0)) >= 2
@@ -85,7 +95,8 @@ needs_two_cores = pytest.mark.skipif(not TWO_CORES, reason="a second core (CI ha
 @pytest.fixture(scope="module")
 def alone(tmp_path_factory) -> dict:
     marker = tmp_path_factory.mktemp("background") / "handler-ran"
-    command = [sys.executable, "-c", ALONE, json.dumps(ROOMY), json.dumps(CHAINS), str(marker)]
+    command = [sys.executable, "-c", ALONE, json.dumps(ROOMY), json.dumps(CHAINS), str(marker),
+               json.dumps(UNEVEN)]  # fmt: skip
     done = subprocess.run(command, check=True, capture_output=True, text=True, timeout=120)
     return json.loads(done.stdout)
 
@@ -167,3 +178,18 @@ def test_a_process_held_to_one_core_computes_alone():
                           text=True, timeout=60)  # fmt: skip
 
     assert done.stdout.strip() == "False"
+
+
+@needs_two_cores
+def test_the_starts_for_roomy_stations_give_the_same_plan_from_a_child_or_computed_here(alone):
+    in_thread = []
+    worker = threading.Thread(target=lambda: in_thread.append(plan(UNEVEN)))
+    worker.start()
+    worker.join()
+
+    # From children there: the crowded starts with the design, then the second search.
+    assert alone["uneven_taken"] == [True, True]
+    assert alone["uneven"]["algorithm"] == in_thread[0]["algorithm"]
+    assert in_thread[0]["algorithm"] == "cluster design on the largest stations + local search"
+    assert alone["uneven"]["rounds"] == in_thread[0]["rounds"]
+    assert alone["uneven"]["metrics"]["new_pairs"] == in_thread[0]["metrics"]["new_pairs"] == 1675
