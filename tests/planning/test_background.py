@@ -88,6 +88,18 @@ out["uneven"] = plan(json.loads(sys.argv[4]))
 out["uneven_taken"] = taken[:]
 print(json.dumps(out))
 """
+
+
+def planned_beside_another_thread(request: dict) -> dict:
+    """The plan computed in a second thread: one process, nothing forked, every start and
+    search computed in turn."""
+    found = []
+    worker = threading.Thread(target=lambda: found.append(plan(request)))
+    worker.start()
+    worker.join()
+    return found[0]
+
+
 TWO_CORES = len(os.sched_getaffinity(0)) >= 2
 needs_two_cores = pytest.mark.skipif(not TWO_CORES, reason="a second core (CI has two)")
 
@@ -146,27 +158,21 @@ def test_beside_other_threads_nothing_is_forked():
 
 @needs_two_cores
 def test_the_plan_is_the_same_with_the_rival_on_the_second_core_or_after(alone):
-    in_thread = []
-    worker = threading.Thread(target=lambda: in_thread.append(plan(ROOMY)))
-    worker.start()
-    worker.join()  # beside another thread: one process, the rival after the code search
+    here = planned_beside_another_thread(ROOMY)  # the rival after the code search there
 
     assert alone["plan_taken"] == [True]  # the rival came from the child there
-    assert alone["plan"]["algorithm"] == in_thread[0]["algorithm"] == f"{CROWDED} + local search"
-    assert alone["plan"]["rounds"] == in_thread[0]["rounds"]
-    assert alone["plan"]["metrics"]["new_pairs"] == in_thread[0]["metrics"]["new_pairs"] == 1951
+    assert alone["plan"]["algorithm"] == here["algorithm"] == f"{CROWDED} + local search"
+    assert alone["plan"]["rounds"] == here["rounds"]
+    assert alone["plan"]["metrics"]["new_pairs"] == here["metrics"]["new_pairs"] == 1951
 
 
 @needs_two_cores
 def test_the_second_local_search_gives_the_same_plan_on_the_second_core_or_after(alone):
-    in_thread = []
-    worker = threading.Thread(target=lambda: in_thread.append(plan(CHAINS)))
-    worker.start()
-    worker.join()
+    here = planned_beside_another_thread(CHAINS)
 
     assert alone["chains_taken"] == [True]  # the second search came from the child there
-    assert alone["chains"]["rounds"] == in_thread[0]["rounds"]
-    assert alone["chains"]["metrics"]["new_pairs"] == in_thread[0]["metrics"]["new_pairs"] == 706
+    assert alone["chains"]["rounds"] == here["rounds"]
+    assert alone["chains"]["metrics"]["new_pairs"] == here["metrics"]["new_pairs"] == 706
 
 
 def test_a_process_held_to_one_core_computes_alone():
@@ -182,14 +188,11 @@ def test_a_process_held_to_one_core_computes_alone():
 
 @needs_two_cores
 def test_the_starts_for_roomy_stations_give_the_same_plan_from_a_child_or_computed_here(alone):
-    in_thread = []
-    worker = threading.Thread(target=lambda: in_thread.append(plan(UNEVEN)))
-    worker.start()
-    worker.join()
+    here = planned_beside_another_thread(UNEVEN)
 
     # From children there: the crowded starts with the design, then the second search.
     assert alone["uneven_taken"] == [True, True]
-    assert alone["uneven"]["algorithm"] == in_thread[0]["algorithm"]
-    assert in_thread[0]["algorithm"] == "cluster design on the largest stations + local search"
-    assert alone["uneven"]["rounds"] == in_thread[0]["rounds"]
-    assert alone["uneven"]["metrics"]["new_pairs"] == in_thread[0]["metrics"]["new_pairs"] == 1675
+    assert alone["uneven"]["algorithm"] == here["algorithm"]
+    assert here["algorithm"] == "cluster design on the largest stations + local search"
+    assert alone["uneven"]["rounds"] == here["rounds"]
+    assert alone["uneven"]["metrics"]["new_pairs"] == here["metrics"]["new_pairs"] == 1675
