@@ -200,8 +200,9 @@ def extended_applies(problem: Problem) -> bool:
     return _neighbour_design_applies(problem, problem.n_stations - 1)
 
 
-def build_extended(problem: Problem, deadline: float) -> np.ndarray | None:
-    return _build_from(problem, extended_schedule(problem.n_stations, problem.n_rounds))
+def build_extended(problem: Problem, deadline: float, *, repair: bool = True) -> np.ndarray | None:
+    schedule = extended_schedule(problem.n_stations, problem.n_rounds)
+    return _build_from(problem, schedule, repair=repair)
 
 
 def folded_applies(problem: Problem) -> bool:
@@ -222,8 +223,9 @@ def _neighbour_design_applies(problem: Problem, order: int) -> bool:
     )
 
 
-def build_folded(problem: Problem, deadline: float) -> np.ndarray | None:
-    return _build_from(problem, folded_schedule(problem.n_stations, problem.n_rounds))
+def build_folded(problem: Problem, deadline: float, *, repair: bool = True) -> np.ndarray | None:
+    schedule = folded_schedule(problem.n_stations, problem.n_rounds)
+    return _build_from(problem, schedule, repair=repair)
 
 
 def _searched_schedule(problem: Problem, deadline: float) -> np.ndarray | None:

@@ -8,18 +8,19 @@ local search does not find that structure from a greedy start: from one start an
 searches with other seeds ended 7 % apart (129 people at 9 stations of 10-26 for 5 rounds:
 5,216-5,608 new pairs over seeds 1-3).
 
-This start takes the B largest stations (B from the rounds up to ``EXTRA_STATIONS`` more: those
-with an exact design, ``clusters.design_schedule``, a few milliseconds; where none of them
-gives a plan, the others with a searched cluster schedule, about 0.2 s), widens their seats
-until everybody fits (each to at least an even share), deals people to the design's
-clusters, and then in each round sends the people over a station's real seats to the small
-stations: those who went least often first, each to the emptiest small station they have
-not visited. The plan keeps every hard rule of the request (or is dropped). The engine
-computes it on the second core beside the crowded starts (``engine._start_crowded``) and
-lifts it to the staffing floor like every construction. On that request: 5,557-5,566 new
-pairs before any search over three seeds (the best crowded greedy start: 4,414-4,431),
-5,621-5,633 after; 179 people at 10 stations of 6-29 for 6 rounds (a searched schedule on 6
-stations): 9,416-9,537 -> 9,578-9,794.
+This start takes the B largest stations (B from the rounds up to ``EXTRA_STATIONS`` more) and
+the cluster constructions for B stations: the exact design (``clusters.design_schedule``),
+the design for B + 1 folded and the one for B - 1 extended, a few milliseconds each; where
+none gives a plan, the searched cluster schedule (about 0.2 s). It widens the stations'
+seats until everybody fits (each to at least an even share), deals people to the clusters,
+and then in each round sends the people over a station's real seats to the small stations:
+those who went least often first, each to the emptiest small station they have not visited.
+The plan keeps every hard rule of the request (or is dropped). The engine computes it on
+the second core beside the crowded starts (``engine._start_crowded``) and lifts it to the
+staffing floor like every construction. On that request: 5,557-5,566 new pairs before any
+search over three seeds (the best crowded greedy start: 4,414-4,431), 5,621-5,633 after; 179
+people at 10 stations of 6-29 for 6 rounds (the folded and extended designs on 6 stations):
+9,416-9,537 -> 9,678-9,730.
 """
 
 from __future__ import annotations
@@ -52,33 +53,50 @@ def applies(problem: Problem) -> bool:
 
 
 def build(problem: Problem, deadline: float) -> np.ndarray | None:
-    """The best plan over B (see the module's docstring); None where none fits. A searched
-    schedule only where no exact design gives a plan: on 12 requests, searched ones beside
-    the designs gained 0.5 % on one and cost 0.1-0.2 s on most."""
+    """The best plan over B and the constructions for B stations (see the module's
+    docstring); None where none fits. A searched schedule only where no construction gives
+    a plan: it costs about 0.2 s (the chain search where B = rounds), and where the folded
+    and extended designs apply they gave more (179 people at 10 stations: 9,711 new pairs on
+    average over three seeds from the searched schedule, 9,704 from them, 20 ms instead of
+    0.2 s; 174 at 9 stations 6,821 -> 6,893)."""
     rounds = problem.n_rounds
     sizes = range(rounds, min(problem.n_stations - 1, rounds + EXTRA_STATIONS) + 1)
-    designed = [b for b in sizes if clusters.design_schedule(b, rounds, True) is not None]
-    plans = [plan for b in designed if (plan := _on_largest(problem, b, deadline)) is not None]
+    plans = [plan for b in sizes for plan in _on_largest(problem, b, deadline, searched=False)]
     if not plans:
-        searched = [b for b in sizes if b not in designed]
-        plans = [plan for b in searched if (plan := _on_largest(problem, b, deadline)) is not None]
+        plans = [plan for b in sizes for plan in _on_largest(problem, b, deadline, searched=True)]
     return max(plans, key=lambda plan: plan_score(problem, plan), default=None)
 
 
-def _on_largest(problem: Problem, largest: int, deadline: float) -> np.ndarray | None:
+def _on_largest(problem: Problem, largest: int, deadline: float, *,
+                searched: bool) -> list[np.ndarray]:  # fmt: skip
+    """The plans of the cluster constructions on the ``largest`` largest stations (the exact
+    design, the one for a station more folded, the one for a station fewer extended), or
+    with ``searched`` of the searched schedule where no exact design exists."""
     order = np.argsort(-problem.capacity, kind="stable")
     big, small = np.sort(order[:largest]), np.sort(order[largest:])
     small_hosts = np.flatnonzero(np.isin(problem.fixed, small))
     inner = _inner_problem(problem, big, small_hosts)
     if not clusters.applies(inner):
-        return None
-    placed = clusters.build(inner, deadline, repair=False)  # 0.1-0.15 s for a weaker start
-    if placed is None:
-        return None
-    assign = np.where(placed >= 0, big[np.maximum(placed, 0)], -1)
-    assign[:, small_hosts] = np.where(problem.present[:, small_hosts],
-                                      problem.fixed[small_hosts], -1)  # fmt: skip
-    return _spill(problem, assign, big, small)
+        return []
+    designed = clusters.design_schedule(largest, problem.n_rounds, True) is not None
+    if searched:
+        builders = [] if designed else [clusters.build]
+    else:
+        builders = [clusters.build] if designed else []
+        builders += [clusters.build_folded] if clusters.folded_applies(inner) else []
+        builders += [clusters.build_extended] if clusters.extended_applies(inner) else []
+    out = []
+    for build_inner in builders:
+        placed = build_inner(inner, deadline, repair=False)  # repair: 0.1-0.15 s, weaker
+        if placed is None:
+            continue
+        assign = np.where(placed >= 0, big[np.maximum(placed, 0)], -1)
+        assign[:, small_hosts] = np.where(problem.present[:, small_hosts],
+                                          problem.fixed[small_hosts], -1)  # fmt: skip
+        spilled = _spill(problem, assign, big, small)
+        if spilled is not None:
+            out.append(spilled)
+    return out
 
 
 def _inner_problem(problem: Problem, big: np.ndarray, small_hosts: np.ndarray) -> Problem:
