@@ -109,13 +109,14 @@ def _inner_problem(problem: Problem, big: np.ndarray, small_hosts: np.ndarray) -
     present[:, small_hosts] = False
     people = int(present.any(axis=0).sum())
     widen = max(0, math.ceil((people - int(problem.capacity[big].sum())) / big.size)) + 1
+    even_share = math.ceil(people / big.size) + 1
     inner_station = np.full(problem.n_stations, -1)
     inner_station[big] = np.arange(big.size)
     fixed = np.where(problem.fixed >= 0, inner_station[np.maximum(problem.fixed, 0)], -1)
     return dataclasses.replace(
         problem,
         station_ids=[problem.station_ids[k] for k in big],
-        capacity=np.maximum(problem.capacity[big] + widen, -(-people // big.size) + 1),
+        capacity=np.maximum(problem.capacity[big] + widen, even_share),
         min_size=problem.min_size[big],
         pref=problem.pref[:, big],
         fixed=fixed,
