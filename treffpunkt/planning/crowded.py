@@ -24,11 +24,10 @@ import dataclasses
 import numpy as np
 
 from .errors import OutOfTime, PlanningError
-from .feasibility import FEW_ATTEMPTS, check_feasible, staff_floor
+from .feasibility import FEW_ATTEMPTS, check_feasible
 from .greedy import greedy_plan
-from .metrics import group_sizes
 from .request import Problem
-from .staffing import staff
+from .staffing import missing_seats, staff
 
 NAME = "greedy, large stations first"
 SHARES = (0.2, 0.3, 0.4, 0.5)  # of the stations, the smallest, held to their fewest seats
@@ -63,14 +62,13 @@ def crowded_plans(problem: Problem, deadline: float, counts: list[int]) -> list[
     for ``problem``; none where greedy seating gets stuck, a station stays below its floor or
     the time is up."""
     order = np.argsort(problem.capacity, kind="stable")
-    floor = staff_floor(problem)
     plans = []
     for count in counts:
         seated = _seated(problem, order[:count], deadline)
         if seated is None:
             continue
         plan = staff(problem, seated, scored=False)  # scored: 0.05-0.1 s a plan
-        if (group_sizes(problem, plan) >= floor).all():
+        if not missing_seats(problem, plan):
             plans.append(plan)
     return plans
 

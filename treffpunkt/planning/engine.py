@@ -20,6 +20,7 @@ from .chains import chain_search, wants_chains
 from .errors import OutOfTime, PlanningError
 from .feasibility import FEW_ATTEMPTS, check_feasible
 from .frozen import rule_violations
+from .greedy import NAME as GREEDY
 from .greedy import greedy_plan, latin_plan
 from .metrics import objective_terms, plan_score
 from .person_tabu import applies as tabu_applies
@@ -55,7 +56,7 @@ FREE_SEATS_TABU_PEOPLE = 200
 
 # Candidates seated by greedy: where one of them is best, the second local search starts from
 # the next best of them (another shape of groups), not from the same plan.
-GREEDY_STARTS = {"greedy", crowded.NAME}
+GREEDY_STARTS = {GREEDY, crowded.NAME}
 
 Builder = Callable[[Problem, float], "np.ndarray | None"]
 
@@ -199,7 +200,7 @@ def _best_plan(problem: Problem, bound: int, deadline: float, builders: list, ta
     best_score, _, best, name = ranked[0]
     if is_perfect(problem, best, bound):
         return best, name
-    greedy = next((plan for plan, method in candidates if method == "greedy"), None)
+    greedy = next((plan for plan, method in candidates if method == GREEDY), None)
     if rival is not None and (name != countsearch.NAME or greedy is None):
         rival.cancel()  # the code search's plan lost: its rival is not needed, free the core
     polished, start = _polish_twice(problem, best, name, deadline, greedy=greedy, target=target,
@@ -244,7 +245,7 @@ def _greedy_rival(problem: Problem, deadline: float,
     if greedy is None:
         return None
     counts = crowded.held_counts(problem)
-    starts = [(greedy, "greedy")]
+    starts = [(greedy, GREEDY)]
     starts += [(plan, crowded.NAME) for plan in crowded.crowded_plans(problem, deadline, counts)]
     start, name = max(starts, key=lambda item: plan_score(problem, item[0]))  # ties: greedy
     return _tabu(problem, start, problem.seed, deadline, target), name
@@ -268,7 +269,7 @@ def _greedy_or_latin(problem: Problem, *, has_other: bool,
     out = [] if latin is None else [(latin, "Latin rotation")]
     stop = deadline if has_other or out else math.inf
     try:
-        return [*out, (greedy_plan(problem, problem.seed, FEW_ATTEMPTS, stop), "greedy")]
+        return [*out, (greedy_plan(problem, problem.seed, FEW_ATTEMPTS, stop), GREEDY)]
     except (PlanningError, OutOfTime) as error:
         if has_other or out:
             return out
@@ -305,7 +306,7 @@ def _polish_twice(problem: Problem, plan: np.ndarray, name: str, deadline: float
         start, start_name = plan, name
         if seeded is other and other_start is not None:
             start, start_name = other_start
-        elif seeded is other and name == "greedy":  # another seed's greedy plan, if any
+        elif seeded is other and name == GREEDY:  # another seed's greedy plan, if any
             start = _greedy_or_none(other, deadline)
             start = plan if start is None else start
         return _polish(seeded, start, start_name, deadline, greedy=greedy, target=target)
@@ -356,7 +357,7 @@ def _polish(problem: Problem, plan: np.ndarray, name: str, deadline: float, *,
             plan, name = found
         return _anneal(problem, plan, problem.seed, deadline, after_tabu=True), name
     plan = _single_round_search(problem, plan, problem.seed, deadline, target)
-    if name == "greedy" and problem.n_people <= RESTART_PEOPLE:
+    if name == GREEDY and problem.n_people <= RESTART_PEOPLE:
         plan = _restarts(problem, plan, deadline)
     return plan, name
 

@@ -20,6 +20,8 @@ from .metrics import meet_counts
 from .request import Problem
 from .staffing import staff
 
+NAME = "greedy"  # the method as plans report it
+
 
 def greedy_plan(problem: Problem, seed: int, attempts: int = FILL_ATTEMPTS,
                 deadline: float = math.inf, *, staffed: bool = True) -> np.ndarray:  # fmt: skip

@@ -64,9 +64,14 @@ def staff(problem: Problem, assign: np.ndarray, *, scored: bool = True) -> np.nd
             else:
                 scores_left -= len(options)
                 x = max(options, key=lambda plan: plan_score(problem, plan))
-    if _deficit(group_sizes(problem, x), floor) and problem.no_revisit:
+    if missing_seats(problem, x) and problem.no_revisit:
         x = _reschedule(problem, x, floor)
     return x
+
+
+def missing_seats(problem: Problem, assign: np.ndarray) -> int:
+    """People missing to the staffing floor, over every round and station of ``assign``."""
+    return _deficit(group_sizes(problem, assign), staff_floor(problem))
 
 
 def _deficit(sizes: np.ndarray, floor: np.ndarray) -> int:
