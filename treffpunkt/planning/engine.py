@@ -128,16 +128,16 @@ def _solve(problem: Problem, bound: int, deadline: float) -> tuple[np.ndarray, s
     rival = (
         background.start(lambda: _greedy_rival(problem, deadline, target)) if has_rival else None
     )
-    crowd, crowded_starts = _start_crowded(problem, deadline, has_rival=has_rival)
+    roomy, roomy_starts = _start_roomy(problem, deadline, has_rival=has_rival)
     try:
-        return _best_plan(problem, bound, deadline, builders, target, rival, crowded_starts)
+        return _best_plan(problem, bound, deadline, builders, target, rival, roomy_starts)
     finally:
-        for child in (rival, crowd):
+        for child in (rival, roomy):
             if child is not None:
                 child.cancel()
 
 
-def _start_crowded(problem: Problem, deadline: float, *,
+def _start_roomy(problem: Problem, deadline: float, *,
                    has_rival: bool) -> tuple[Forked | None, Callable[[str], list]]:  # fmt: skip
     """The starts for roomy stations (the crowded greedy plans, ``crowded.py``, 0.1-0.25 s for
     100-200 people, and the cluster design on the largest stations, ``largest.py``, up to
@@ -159,14 +159,14 @@ def _start_crowded(problem: Problem, deadline: float, *,
     def elsewhere() -> list[tuple[np.ndarray, str]]:
         return held(there) + (_largest_start(problem, deadline) if designed else [])
 
-    crowd = background.start(elsewhere) if there or designed else None
+    child = background.start(elsewhere) if there or designed else None
 
     def starts(best: str) -> list[tuple[np.ndarray, str]]:
         if has_rival and best == countsearch.NAME:
             return []
-        return held(here) + background.result_or(crowd, elsewhere, deadline)
+        return held(here) + background.result_or(child, elsewhere, deadline)
 
-    return crowd, starts
+    return child, starts
 
 
 def _largest_start(problem: Problem, deadline: float) -> list[tuple[np.ndarray, str]]:
@@ -180,7 +180,7 @@ def _largest_start(problem: Problem, deadline: float) -> list[tuple[np.ndarray, 
 
 def _best_plan(problem: Problem, bound: int, deadline: float, builders: list, target: float,
                rival: Forked | None,
-               crowded_starts: Callable[[str], list]) -> tuple[np.ndarray, str]:  # fmt: skip
+               roomy_starts: Callable[[str], list]) -> tuple[np.ndarray, str]:  # fmt: skip
     candidates = []
     for name, build in builders:
         if time.perf_counter() > deadline:
@@ -194,7 +194,7 @@ def _best_plan(problem: Problem, bound: int, deadline: float, builders: list, ta
         candidates.append((plan, name))
     candidates += _greedy_or_latin(problem, has_other=bool(candidates), deadline=deadline)
     ranked = _ranked(problem, candidates)
-    more = crowded_starts(ranked[0][3])
+    more = roomy_starts(ranked[0][3])
     if more:
         ranked = _ranked(problem, more, after=ranked)
     best_score, _, best, name = ranked[0]

@@ -16,7 +16,7 @@ seats until everybody fits (each to at least an even share), deals people to the
 and then in each round sends the people over a station's real seats to the small stations:
 those who went least often first, each to the emptiest small station they have not visited.
 The plan keeps every hard rule of the request (or is dropped). The engine computes it on
-the second core beside the crowded starts (``engine._start_crowded``) and lifts it to the
+the second core beside the crowded starts (``engine._start_roomy``) and lifts it to the
 staffing floor like every construction. On that request: 5,557-5,566 new pairs before any
 search over three seeds (the best crowded greedy start: 4,414-4,431), 5,621-5,633 after; 179
 people at 10 stations of 6-29 for 6 rounds (the folded and extended designs on 6 stations):
