@@ -9,7 +9,9 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from treffpunkt.planning import plan
+from treffpunkt.planning.crowded import NAME as CROWDED
 from treffpunkt.planning.crowded import crowded_plans, held_counts
+from treffpunkt.planning.engine import _runner_up
 from treffpunkt.planning.frozen import rule_violations
 from treffpunkt.planning.greedy import greedy_plan
 from treffpunkt.planning.largest import NAME, applies, build
@@ -98,3 +100,15 @@ def first_round_held() -> dict:
 )
 def test_no_design_on_the_largest_stations_where_it_does_not_fit(request_):
     assert not applies(parse_request(request_))
+
+
+def test_the_second_search_starts_from_the_next_best_candidate_where_the_design_is_best():
+    # (score, order, plan, name), best first: the design's high start can end lower than a
+    # plain one, so the other search takes whatever comes next, not only a crowded start.
+    ranked = [(3.0, 0, "design", NAME), (2.0, -1, "repaired", "seating by repair"),
+              (1.0, -2, "crowded", CROWDED)]  # fmt: skip
+    assert _runner_up(ranked) == ("repaired", "seating by repair")
+    # Where another construction is best, the best crowded start (another shape of groups).
+    ranked = [(3.0, 0, "clusters", "cluster design"), (2.0, -1, "greedy", "greedy"),
+              (1.0, -2, "crowded", CROWDED)]  # fmt: skip
+    assert _runner_up(ranked) == ("crowded", CROWDED)
