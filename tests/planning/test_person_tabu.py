@@ -10,12 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from treffpunkt.planning import plan
-from treffpunkt.planning.engine import search_steps
 from treffpunkt.planning.feasibility import staff_floor
 from treffpunkt.planning.frozen import rule_violations
 from treffpunkt.planning.greedy import greedy_plan
 from treffpunkt.planning.metrics import group_sizes, objective_terms, plan_score
 from treffpunkt.planning.person_tabu import PersonTabu, tabu_improve, tabu_steps
+from treffpunkt.planning.polish import search_steps
 from treffpunkt.planning.request import parse_request
 from treffpunkt.planning.search import improve
 from treffpunkt.planning.staffing import staff

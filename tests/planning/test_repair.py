@@ -151,7 +151,7 @@ def test_people_no_cluster_takes_are_seated_by_repair_where_one_by_one_gets_stuc
     # design's 110 clusters take 110 people, and the 10 left over find no seat new to them
     # one by one. Before the repair took them the design failed: 4,749 new pairs (Latin
     # rotation and local search). The design gives 5,301; the chain search with the second
-    # seed (engine._polish_twice) adds 10.
+    # seed (polish.polish_twice) adds 10.
     request = {"rounds": 10, "mode": "stations", "seed": 1, "stations": stations(*[12] * 10),
                "participants": people(120)}  # fmt: skip
     result = plan(request)

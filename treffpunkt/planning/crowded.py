@@ -14,7 +14,7 @@ the request itself, and one that leaves a station below its staffing floor is dr
 floor comes before the objective, and the search never fills a short station). Which ``s``
 is best depends on the request (over 10 realistic requests: a fifth to half of the
 stations), so four are tried and the plans compete with the others by their score; the best
-two greedy starts get a local search each (``engine._polish_twice``).
+two greedy starts get a local search each (``polish.polish_twice``).
 """
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ def applies(problem: Problem) -> bool:
     """Where crowded starts apply (``crowded.applies``), nothing is held yet (the cluster
     builder plans whole meetings), at least one station is left beside the largest, and the
     code-count search does not run: where it does, its plan meets one rival after a single
-    search (``engine._polish``), and a start that outranked it would cost a second search
+    search (``polish._polish``), and a start that outranked it would cost a second search
     (80 people at 6 stations of 16 for 4 rounds: 0.77 -> 1.05 s for the same 1,951 new pairs)."""
     return (
         crowded.applies(problem)
