@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from treffpunkt.planning import plan
 from treffpunkt.planning.crowded import NAME as CROWDED
 from treffpunkt.planning.crowded import crowded_plans, held_counts
-from treffpunkt.planning.engine import _runner_up
+from treffpunkt.planning.engine import _runner_up, _start_roomy
 from treffpunkt.planning.frozen import rule_violations
 from treffpunkt.planning.greedy import greedy_plan
 from treffpunkt.planning.largest import NAME, applies, build
@@ -75,6 +75,21 @@ def test_the_start_keeps_every_hard_rule_of_the_request(request):
     assert start is None or rule_violations(problem, start) == []
 
 
+def test_no_design_on_the_largest_stations_beside_the_code_count_search():
+    # 80 people at 6 stations of 16 for 4 rounds: the code search and its rival run; the
+    # design would take the second core from the rival, and where it outranked the code
+    # search's plan it cost a second search (0.77 -> 1.05 s for the same 1,951 new pairs).
+    problem = parse_request({**roomy(people=80, capacities=[16] * 6), "rounds": 4})
+    assert applies(problem)
+    child, starts = _start_roomy(problem, math.inf, has_rival=True)
+    try:
+        names = {name for _, name in starts("greedy")}  # even where the code search lost
+    finally:
+        if child is not None:
+            child.cancel()
+    assert names == {CROWDED}
+
+
 def first_round_held() -> dict:
     request = roomy()
     problem = parse_request(request)
@@ -88,14 +103,12 @@ def first_round_held() -> dict:
         roomy(people=176),
         {**roomy(), "rounds": 9},
         first_round_held(),
-        {**roomy(people=80, capacities=[16] * 6), "rounds": 4},
     ],
     ids=[
         "tables",
         "every seat taken",
         "as many rounds as stations",
         "a round held",
-        "the code-count search runs",
     ],
 )
 def test_no_design_on_the_largest_stations_where_it_does_not_fit(request_):

@@ -30,7 +30,7 @@ import math
 
 import numpy as np
 
-from . import clusters, countsearch, crowded
+from . import clusters, crowded
 from .metrics import group_sizes, plan_score
 from .request import Problem
 
@@ -40,15 +40,12 @@ EXTRA_STATIONS = 2  # B = rounds .. rounds + 2 (no revisits needs B >= rounds)
 
 def applies(problem: Problem) -> bool:
     """Where crowded starts apply (``crowded.applies``), nothing is held yet (the cluster
-    builder plans whole meetings), at least one station is left beside the largest, and the
-    code-count search does not run: where it does, its plan meets one rival after a single
-    search (``polish._polish``), and a start that outranked it would cost a second search
-    (80 people at 6 stations of 16 for 4 rounds: 0.77 -> 1.05 s for the same 1,951 new pairs)."""
+    builder plans whole meetings), and at least one station is left beside the largest.
+    (The engine does not use it beside the code-count search: ``engine._start_roomy``.)"""
     return (
         crowded.applies(problem)
         and problem.n_frozen == 0
         and problem.n_stations > problem.n_rounds >= 2
-        and not countsearch.applies(problem)
     )
 
 
