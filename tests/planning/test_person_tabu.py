@@ -30,18 +30,33 @@ uneven_meetings = meetings(max_stations=6, max_capacity=9, max_people=40, max_ho
 
 def scored_moves(search: PersonTabu, r: int) -> list[tuple[float, np.ndarray]]:
     """Every allowed move of round r as (score change the search predicts, plan after it)."""
-    own, gain, loss = search._round_terms(r)
-    swaps, allowed = search.swap_scores(r, own, gain, loss)
+    own, change = search._round_terms(r)
+    swaps = search.swap_scores(r, own, change)
     out = []
-    for i, j in np.argwhere(np.triu(allowed)):
+    for i, j in np.argwhere(np.triu(np.isfinite(swaps))):
         after = search.a.copy()
         after[r, [i, j]] = after[r, [j, i]]
         out.append((swaps[i, j], after))
-    moves = search.move_scores(r, own, gain, loss)
+    moves = search.move_scores(r, own, change)
     for i, k in np.argwhere(np.isfinite(moves)):
         after = search.a.copy()
         after[r, i] = k
         out.append((moves[i, k], after))
+    return out
+
+
+def rule_keeping_swaps(problem, assign: np.ndarray, r: int) -> list[tuple[int, int]]:
+    """Every (i, j), i < j, two people in different groups of round r whose swap keeps the
+    hard rules."""
+    out = []
+    for i in range(problem.n_people):
+        for j in range(i + 1, problem.n_people):
+            if assign[r, i] == assign[r, j] or min(assign[r, i], assign[r, j]) < 0:
+                continue
+            after = assign.copy()
+            after[r, [i, j]] = after[r, [j, i]]
+            if not rule_violations(problem, after):
+                out.append((i, j))
     return out
 
 
@@ -59,6 +74,10 @@ def test_every_move_is_scored_exactly_and_keeps_the_rules(request, held):
     for step in range(4):
         r = int(search.open[step % search.open.size])
         before = plan_score(problem, search.a)
+        if step == 0:  # no swap that keeps the rules is left out
+            own, change = search._round_terms(r)
+            scored = np.argwhere(np.triu(np.isfinite(search.swap_scores(r, own, change))))
+            assert sorted(map(tuple, scored.tolist())) == rule_keeping_swaps(problem, search.a, r)
         for predicted, after in scored_moves(search, r):
             assert predicted == pytest.approx(plan_score(problem, after) - before)
             assert rule_violations(problem, after) == []
@@ -121,8 +140,8 @@ def test_nobody_is_left_alone_at_a_table_by_a_move():
     }  # fmt: skip
     problem = parse_request(request)
     search = PersonTabu(problem, np.array([[0, 0, 1, 1, 1], [0, 0, 1, 1, 1]]), seed=0)
-    own, gain, loss = search._round_terms(1)
-    assert np.isinf(search.move_scores(1, own, gain, loss)).all()
+    own, change = search._round_terms(1)
+    assert np.isinf(search.move_scores(1, own, change)).all()
 
 
 def test_a_plan_without_open_rounds_is_returned_as_it_is():
@@ -141,8 +160,8 @@ def test_a_group_that_empties_takes_its_category_gaps_with_it():
     }  # fmt: skip
     problem = parse_request(request)
     search = PersonTabu(problem, np.array([[0, 0, 0, 0, 1]]), seed=0)
-    own, gain, loss = search._round_terms(0)
-    moves = search.move_scores(0, own, gain, loss)
+    own, change = search._round_terms(0)
+    moves = search.move_scores(0, own, change)
     w = problem.weights
     assert moves[4, 0] == 4 * w["new_pairs"] + 2 * w["categories"]
     before = plan_score(problem, search.a)

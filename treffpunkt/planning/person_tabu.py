@@ -8,12 +8,15 @@ to a station with a free seat, from the pair meeting counts:
 
 with J[i, g] the valuable partners in group g whom i has not met (A0 @ onehot) and L[i, g]
 those i meets only there (A1 @ onehot); colleagues, preferences and category gaps are
-scored the same way, group sizes too where a move changes them. The best move that is not
-tabu is made, even when it loses (a tabu move only if it beats the best plan so far); the
-people moved may not move again in that round for a random tenure. Where it is a swap in a
-large meeting, every further improving swap between two groups that no swap of the step
-touched is made too (their scores do not change each other; ``_more_swaps``). After a stall
-the search returns to the best plan and makes a few random swaps (a kick).
+scored the same way, group sizes too where a move changes them. What i gains by taking j's
+seat depends on j only through j's station and category, so the swap scores are gathered
+from a small table (stations x categories, N) rather than computed pair by pair. The best
+move that is not tabu is made, even when it loses (a tabu move only if it beats the best
+plan so far); the people moved may not move again in that round for a random tenure.
+Where it is a swap in a large meeting, every further improving swap between two groups that
+no swap of the step touched is made too (their scores do not change each other;
+``_more_swaps``). After a stall the search returns to the best plan and makes a few random
+swaps (a kick).
 
 Why beside the annealing of ``search.py``: that scores one person's moves per step (cheap
 steps, few candidates), which settles early where groups differ in size or seats are free.
@@ -40,12 +43,14 @@ STEPS_PER_ROUND = 300  # budget per open round, times ``effort``
 # the time target (38 people at 5 tables for 8 rounds: 2,400 steps, 0.98 s from a cold start;
 # 1,500 on 49 requests: the same new pairs on average, 3 fewer on 61 people at 9 tables).
 MAX_STEPS = 1_500
-# Work of all steps: a step costs about N^2 + STEP_OVERHEAD person pairs' time (about 22 ns
-# each here: the N x N arrays, plus some 60 small array operations), so the search takes at
-# most about 0.35 s (100 people: 1,066 steps; 143: 628). Until 2026-11-26 it was 20 M pairs
-# without the overhead: on 40 random realistic requests of 31-277 people that took 0.35 s
-# more at the slowest for 0.07 % more new pairs on average (1.2 % on one); 10 M pairs lost
-# 0.7 % on 117 people at 9 stations of 5-23 for 6 rounds.
+# Work of all steps: a step costs about N^2 + STEP_OVERHEAD person pairs' time (about 12-18
+# ns each here: a handful of N x N arrays, plus some 40 small array operations; 22 ns before
+# the swap scores were gathered from one table), so the search takes at most about 0.25 s
+# (100 people: 1,066 steps; 143: 628). Until 2026-11-26 it was 20 M pairs without the
+# overhead: on 40 random realistic requests of 31-277 people that took 0.35 s more at the
+# slowest for 0.07 % more new pairs on average (1.2 % on one); 10 M pairs lost 0.7 % on 117
+# people at 9 stations of 5-23 for 6 rounds. 22 M pairs (the time of 16 M before that
+# gathering) gained nothing on those 40 requests (mean +0.003 %): the time is kept instead.
 PAIR_WORK = 16_000_000
 STEP_OVERHEAD = 5_000
 # Above this many people a step that swaps makes every further improving swap between
@@ -94,8 +99,9 @@ class PersonTabu:
         self.has_cat = bool((p.cat >= 0).any())
         self.has_min_size = bool((p.min_size > 1).any())  # a group of one meets min_size 1
         self.cat_safe = np.maximum(p.cat, 0)
-        self.cat_row = np.where(p.cat >= 0, p.cat, max(len(p.categories), 1))  # none: last
-        self.other_cat = w["categories"] * (p.cat[:, None] != p.cat[None, :])
+        self.cat_rows = max(len(p.categories), 1) + 1  # the categories, and none (last)
+        self.cat_row = np.where(p.cat >= 0, p.cat, self.cat_rows - 1)
+        self.cat_of_row = np.append(np.arange(self.cat_rows - 1), -1)
         self.floor = staff_floor(p)
         self.movable = p.present & (p.fixed < 0)[None, :]
         self.open = np.arange(p.n_frozen, p.n_rounds)
@@ -104,12 +110,11 @@ class PersonTabu:
 
     def _reset(self, assign: np.ndarray) -> None:
         """Start from ``assign``: its meeting counts, groups and visits, no tabu, it as best."""
-        p, w = self.p, self.w
+        p = self.p
         self.a = assign.copy()
         self.m = meet_counts(assign).astype(np.int32)
-        self.unmet = (p.valuable & (self.m == 0)).astype(np.float64)
-        self.once = (p.valuable & (self.m == 1)).astype(np.float64)
-        self.join = w["new_pairs"] * self.unmet - w["colleagues"] * self.col  # i joins y
+        self.pair = self._pair_terms(self.m, slice(None))
+        self.join = self.pair[0]
         self.sizes = group_sizes(p, assign)
         self.cnt = category_counts(p, assign)
         self.visits = np.zeros((p.n_people, p.n_stations), dtype=np.int64)
@@ -120,111 +125,118 @@ class PersonTabu:
         self.score = plan_score(p, assign)
         self.best, self.best_score = self.a.copy(), self.score
 
+    def _pair_terms(self, met: np.ndarray, rows: int | slice) -> np.ndarray:
+        """(2, ...) for the people ``rows`` with the meeting counts ``met``: [0] what i gains
+        meeting y (not met yet), [1] what i loses no longer meeting y (met once); one product
+        with a round's groups counts both for every station."""
+        new, w = self.p.valuable[rows], self.w
+        unmet_once = np.stack([new & (met == 0), new & (met == 1)])
+        return w["new_pairs"] * unmet_once - w["colleagues"] * self.col[rows]
+
     # -- scoring ---------------------------------------------------------------------------
-    def _round_terms(self, r: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Round r: own station (0 where absent), gain of joining each station (N, K), loss
-        of leaving the own one (N,)."""
+    def _round_terms(self, r: int) -> tuple[np.ndarray, np.ndarray]:
+        """Round r: own station (0 where absent), and the change of moving each person to
+        each station (N, K; 0 at the own one) in the pair terms and preferences."""
         own = self.a[r]
         seated = own >= 0
-        g = np.zeros((self.p.n_people, self.p.n_stations))
+        n = self.p.n_people
+        g = np.zeros((n, self.p.n_stations))
         g[np.flatnonzero(seated), own[seated]] = 1.0
         own = np.where(seated, own, 0)
-        people, w = np.arange(self.p.n_people), self.w
-        colleagues = self.col @ g
-        gain = w["new_pairs"] * (self.unmet @ g) - w["colleagues"] * colleagues + self.pref
-        loss = w["new_pairs"] * (self.once @ g) - w["colleagues"] * colleagues + self.pref
-        return own, gain, loss[people, own]
+        both = self.pair.reshape(2 * n, n) @ g
+        gain = both[:n] + self.pref
+        loss = both[n:][np.arange(n), own] + self.pref[np.arange(n), own]
+        return own, gain - loss[:, None]
 
-    def swap_scores(self, r: int, own, gain, loss) -> tuple[np.ndarray, np.ndarray]:
-        """(N, N) score change of swapping i and j in round r, and where that is allowed.
+    def swap_scores(self, r: int, own: np.ndarray, change: np.ndarray) -> np.ndarray:
+        """(N, N) score change of swapping i and j in round r; -inf where not allowed.
 
         Every term is x[j, i] + x[i, j] for the change x[j, i] of i taking j's station (leaving
-        its own), so one side is built (rows gathered, which keeps arrays C-ordered and numpy
-        fast) and added to its transpose once; i and j never meet in the swap, hence -join."""
-        side = np.ascontiguousarray(gain.T)[own]
-        side -= loss[None, :]
+        its own), which depends on j only through j's station and category: it is gathered
+        from a (stations x categories, N) table by j's (station, category), which keeps arrays
+        C-ordered and numpy fast, and added to its transpose once; i and j never meet in the
+        swap, hence -join. A move i may not make (i held, or the station visited or, at
+        tables, its own) is -inf in the table, so every swap that needs it is -inf."""
+        table = np.ascontiguousarray(np.where(self._may_take(r, own), change, -np.inf).T)
+        code = own
+        if self.has_cat:  # (K x categories, N); else (K, N)
+            table = (table[:, None, :] - self._swap_gaps(r, own)[None]).reshape(-1, table.shape[1])
+            code = own * self.cat_rows + self.cat_row
+        side = table[code]
         side -= self.join
-        if self.has_cat:
-            side -= self._swap_gaps(r, own)
-        total = side + side.T
-        allowed = self.movable[r][None, :] & self.movable[r][:, None]
+        return side + side.T
+
+    def _may_take(self, r: int, own: np.ndarray) -> np.ndarray:
+        """[i, k]: i may take a seat at station k in round r (by the hard rules)."""
         if self.p.no_revisit:  # the own station is visited, so this also keeps groups apart
-            allowed &= np.ascontiguousarray((self.visits == 0).T)[own]
+            may = self.visits == 0
         else:
-            allowed &= own[:, None] != own[None, :]
-        allowed &= allowed.T
-        return total, allowed
+            may = np.arange(self.p.n_stations)[None, :] != own[:, None]
+        return may & self.movable[r][:, None]
 
     def _swap_gaps(self, r: int, own: np.ndarray) -> np.ndarray:
-        """[j, i]: weighted change in category gaps on i's side when i takes j's station: i's
-        category may vanish from i's group, j's may join it (0 between people of one
-        category, whose exchange changes no group's mix; j's category is never missing
-        from i's group then)."""
+        """[c, i]: weighted change in category gaps on i's side when i takes the station of
+        someone of category c (the last row: no category): i's category may vanish from i's
+        group, c may join it (0 for c = i's own category, whose exchange changes no group's
+        mix; c is never missing from i's group then)."""
         cnt = self.cnt[r]
         lose = (self.p.cat >= 0) & (cnt[own, self.cat_safe] == 1)
-        missing = np.zeros((cnt.shape[1] + 1, self.p.n_people), dtype=bool)  # last: no category
+        missing = np.zeros((self.cat_rows, self.p.n_people), dtype=bool)  # last: no category
         missing[:-1] = cnt[own].T == 0  # [c, i]: category c missing from i's group
-        gaps = self.other_cat * lose[None, :]
-        np.subtract(gaps, self.w["categories"], out=gaps, where=missing[self.cat_row])
-        return gaps
+        other = self.cat_of_row[:, None] != self.p.cat[None, :]
+        return self.w["categories"] * ((other & lose).astype(np.float64) - missing)
 
-    def move_scores(self, r: int, own, gain, loss) -> np.ndarray:
-        """(N, K) score change of moving i to station k in round r; -inf where not allowed."""
+    def move_scores(self, r: int, own: np.ndarray, change: np.ndarray) -> np.ndarray:
+        """(N, K) score change of moving i to station k in round r; -inf where not allowed.
+        Only the stations with a free seat are scored (in full rooms most steps have none)."""
         p, w = self.p, self.w
-        stations = np.arange(p.n_stations)
         size = self.sizes[r]
-        if not (size < p.capacity).any():  # no free seat: no move (most steps of full rooms)
-            return np.full(gain.shape, -np.inf)
-        total = gain - loss[:, None]
+        out = np.full(change.shape, -np.inf)
+        cols = np.flatnonzero(size < p.capacity)
+        if p.mode == "tables":  # nobody sat alone (``staffing.nobody_alone``)
+            cols = cols[size[cols] > 0]
+        ok = self._may_take(r, own)[:, cols] & (size[own] > self.floor[r, own])[:, None]
+        if p.mode == "tables":  # nobody left alone
+            ok &= (size[own] != 2)[:, None]
+        if not ok.any():
+            return out
+        total = change[:, cols]
         if self.has_cat:
-            total -= w["categories"] * self._move_gaps(r, own)
+            total -= w["categories"] * self._move_gaps(r, own, cols)
         if self.has_min_size:
-            total -= w["min_size"] * self._move_shortfall(size, own)
-        ok = self.movable[r][:, None] & (stations[None, :] != own[:, None])
-        ok &= (size < p.capacity)[None, :] & (size[own] > self.floor[r, own])[:, None]
-        if p.no_revisit:
-            ok &= self.visits == 0
-        if p.mode == "tables":  # nobody left alone, nobody sat alone (``staffing.nobody_alone``)
-            ok &= (size[own] != 2)[:, None] & (size > 0)[None, :]
-        return np.where(ok, total, -np.inf)
+            total -= w["min_size"] * self._move_shortfall(size, own, cols)
+        out[:, cols] = np.where(ok, total, -np.inf)
+        return out
 
-    def _move_gaps(self, r: int, own: np.ndarray) -> np.ndarray:
+    def _move_gaps(self, r: int, own: np.ndarray, cols: np.ndarray) -> np.ndarray:
         cat, cnt, size = self.p.cat, self.cnt[r], self.sizes[r]
         has = cat >= 0
         present = cnt.sum(axis=0) > 0
         emptied = -((cnt == 0) & present[None, :]).sum(axis=1)  # gaps a group loses emptying
         out = np.where(size[own] == 1, emptied[own], has & (cnt[own, self.cat_safe] == 1))
-        joined = has[:, None] & (cnt[:, self.cat_safe].T == 0)  # [i, k]
+        joined = has[:, None] & (cnt[cols][:, self.cat_safe].T == 0)  # [i, k]
         opened = int(present.sum()) - has.astype(np.int64)
-        into = np.where((size == 0)[None, :], opened[:, None], -joined.astype(np.int64))
+        into = np.where((size[cols] == 0)[None, :], opened[:, None], -joined.astype(np.int64))
         return out[:, None] + into
 
-    def _move_shortfall(self, size: np.ndarray, own: np.ndarray) -> np.ndarray:
+    def _move_shortfall(self, size: np.ndarray, own: np.ndarray, cols: np.ndarray) -> np.ndarray:
         low = self.p.min_size
 
         def short(s):
             return np.where((s > 0) & (s < low), low - s, 0)
 
         leave = short(size - 1) - short(size)
-        return leave[own][:, None] + (short(size + 1) - short(size))[None, :]
+        return leave[own][:, None] + (short(size + 1) - short(size))[cols][None, :]
 
     # -- moves -----------------------------------------------------------------------------
     def relocate(self, r: int, i: int, k: int) -> None:
-        old = self.a[r, i]
-        mates = np.flatnonzero(self.a[r] == old)
-        mates = mates[mates != i]
-        self.m[i, mates] -= 1
-        self.m[mates, i] -= 1
-        joined = np.flatnonzero(self.a[r] == k)
-        self.m[i, joined] += 1
-        self.m[joined, i] += 1
-        touched = np.concatenate([mates, joined])
-        met, new = self.m[i, touched], self.p.valuable[i, touched]
-        self.unmet[i, touched] = self.unmet[touched, i] = new & (met == 0)
-        self.once[i, touched] = self.once[touched, i] = new & (met == 1)
-        w = self.w
-        join = w["new_pairs"] * self.unmet[i, touched] - w["colleagues"] * self.col[i, touched]
-        self.join[i, touched] = self.join[touched, i] = join
+        row = self.a[r]
+        old = row[i]
+        met = (row == k).astype(np.int32) - (row == old)  # +1 the new mates, -1 the old
+        met[i] = 0
+        self.m[i] += met
+        self.m[:, i] += met
+        self.pair[:, i, :] = self.pair[:, :, i] = self._pair_terms(self.m[i], i)
         self.a[r, i] = k
         self.visits[i, old] -= 1
         self.visits[i, k] += 1
@@ -245,13 +257,11 @@ class PersonTabu:
         if self.open.size == 0:
             return
         r = int(self.open[it % self.open.size])
-        own, gain, loss = self._round_terms(r)
-        swaps, allowed = self.swap_scores(r, own, gain, loss)
-        moves = self.move_scores(r, own, gain, loss)
+        own, change = self._round_terms(r)
         free = self.tabu[r] <= it
         aspire = self.best_score - self.score + 1e-9  # a tabu move must beat the best plan
-        allowed &= (free[:, None] & free[None, :]) | (swaps > aspire)
-        swaps = np.where(allowed, swaps, -np.inf)
+        swaps = self._not_tabu(self.swap_scores(r, own, change), free, aspire)
+        moves = self.move_scores(r, own, change)
         moves = np.where(free[:, None] | (moves > aspire), moves, -np.inf)
         best_swap, best_move = swaps.max(), moves.max()
         if max(best_swap, best_move) == -np.inf:
@@ -270,6 +280,20 @@ class PersonTabu:
             self.score += best_move
         if self.score > self.best_score + 1e-9:
             self.best, self.best_score = self.a.copy(), self.score
+
+    @staticmethod
+    def _not_tabu(swaps: np.ndarray, free: np.ndarray, aspire: float) -> np.ndarray:
+        """``swaps`` (changed in place) with -inf for the swaps of a tabu person that do not
+        score above ``aspire``: their rows and columns only, not the whole matrix."""
+        held = np.flatnonzero(~free)
+        if held.size:
+            rows = swaps[held]
+            rows[rows <= aspire] = -np.inf
+            swaps[held] = rows
+            cols = swaps[:, held]
+            cols[cols <= aspire] = -np.inf
+            swaps[:, held] = cols
+        return swaps
 
     def _more_swaps(self, r: int, it: int, own: np.ndarray, swaps: np.ndarray, *,
                     used: set[int]) -> None:  # fmt: skip
@@ -305,8 +329,8 @@ class PersonTabu:
         self._reset(self.best)
         for _ in range(KICKS):
             r = int(self.open[self.rng.integers(self.open.size)])
-            own, gain, loss = self._round_terms(r)
-            options = np.argwhere(self.swap_scores(r, own, gain, loss)[1])
+            own, change = self._round_terms(r)
+            options = np.argwhere(np.isfinite(self.swap_scores(r, own, change)))
             if len(options):
                 i, j = options[self.rng.integers(len(options))]
                 self.swap(r, int(i), int(j))
