@@ -36,6 +36,9 @@ class Search:
         self.val[:n, :n] = p.valuable
         self.col = np.zeros((n + 1, n + 1), dtype=bool)
         self.col[:n, :n] = p.colleague
+        # [i, y]: score for i newly sharing a group with y, and lost when i stops sharing one
+        # with y; kept up to date move by move (whole rows: cheaper than gathering the pairs)
+        self.joins, self.leaves = self._pair_values(slice(None))
         self.cat = p.cat
         self._build_groups(k)
         self.floor = staff_floor(p)
@@ -90,15 +93,20 @@ class Search:
             self.cnt[r, k, self.cat[i]] -= 1
 
     # -- scoring ---------------------------------------------------------------------------
+    def _pair_values(self, rows: int | slice) -> tuple[np.ndarray, np.ndarray]:
+        """(joins, leaves) of the people ``rows`` (see ``__init__``)."""
+        val, met, w = self.val[rows], self.met[rows], self.w
+        colleagues = w["colleagues"] * self.col[rows]
+        joins = w["new_pairs"] * (val & (met == 0)) - colleagues
+        return joins, w["new_pairs"] * (val & (met == 1)) - colleagues
+
     def _join(self, i: np.ndarray | int, others: np.ndarray) -> np.ndarray:
         """Score for i (rows) newly sharing a group with ``others`` (last axis)."""
-        new = self.val[i, others] & (self.met[i, others] == 0)
-        return self.w["new_pairs"] * new - self.w["colleagues"] * self.col[i, others]
+        return self.joins[i, others]
 
     def _leave(self, i: np.ndarray | int, others: np.ndarray) -> np.ndarray:
         """Score lost when i stops sharing a group with ``others``."""
-        lost = self.val[i, others] & (self.met[i, others] == 1)
-        return self.w["new_pairs"] * lost - self.w["colleagues"] * self.col[i, others]
+        return self.leaves[i, others]
 
     def _gap_change(self, r: int, k: np.ndarray, out_cat: np.ndarray, in_cat: np.ndarray):
         """Change in category gaps of groups k when one of out_cat leaves and in_cat joins."""
@@ -281,6 +289,9 @@ class Search:
         new_mates = self.mem[r, k, : self.size[r, k]]
         self.met[i, new_mates] += 1
         self.met[new_mates, i] += 1
+        joins, leaves = self._pair_values(i)
+        self.joins[i], self.leaves[i] = joins, leaves
+        self.joins[:, i], self.leaves[:, i] = joins, leaves
         self.a[r, i] = k
         self._add(r, i, k)
         self.visits[i, old] -= 1
