@@ -6,9 +6,9 @@ one of them has been, or will be, at the other's station. They can exchange stat
 stay, nobody revisits a station. Such plans need many moves (tens of thousands), so this
 search is plain Python on lists, 15-40 microseconds an exchange scored, where a numpy call
 per move would cost more than the move itself (each person's round per station is kept, so a
-chain is followed in a step per round, and the terms of a request without colleagues or
-preferences are skipped); each move scores three random partners and
-proposes the best. It scores the whole objective except `min_size`, which
+chain is followed in a step per round, colleagues are counted in the same pass as new
+pairs, and preferences only where a request has any); each move scores three random
+partners and proposes the best. It scores the whole objective except `min_size`, which
 swaps cannot change. The budget is counted in moves, so the plan is the same on every machine.
 """
 
@@ -92,7 +92,6 @@ class ChainAnnealer:
         self.col = p.colleague.tolist()
         self.cat = p.cat.tolist()
         self.pref = p.pref.tolist()
-        self.has_colleagues = bool(p.colleague.any())  # else their terms are skipped
         self.has_preferences = bool(p.pref.any())
         self.where = [visits(route, p.n_stations) for route in self.routes]
         ncat = max(len(p.categories), 1)
@@ -127,17 +126,16 @@ class ChainAnnealer:
                 change[u] = get(u, 0) - 1
         change[a] = change[b] = 0
         met_a, met_b, val_a, val_b = self.met[a], self.met[b], self.val[a], self.val[b]
-        new = 0
+        col_a, col_b = self.col[a], self.col[b]
+        new, colleagues, pref, gaps = 0, 0, 0.0, 0
         for u, d in change.items():
             if d:
                 if val_a[u]:
                     new += (met_a[u] + d > 0) - (met_a[u] > 0)
                 if val_b[u]:
                     new += (met_b[u] - d > 0) - (met_b[u] > 0)
-        colleagues, pref, gaps = 0, 0.0, 0
-        if self.has_colleagues:
-            col_a, col_b = self.col[a], self.col[b]
-            colleagues = sum(d * (col_a[u] - col_b[u]) for u, d in change.items())
+                if col_a[u] != col_b[u]:
+                    colleagues += d * (col_a[u] - col_b[u])
         if self.has_preferences:
             pref_a, pref_b = self.pref[a], self.pref[b]
             for t in rounds:
