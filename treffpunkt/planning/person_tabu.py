@@ -84,7 +84,7 @@ class PersonTabu:
     """A plan under person-level tabu search; every move keeps the hard rules.
 
     Pair terms live in 0/1 matrices kept up to date move by move (valuable and not met,
-    valuable and met once, colleagues), so one product with a round's one-hot groups counts
+    valuable and met once; colleagues), so one product with a round's one-hot groups counts
     them for every person at every station; the counts are whole numbers, exact in any
     order of summation, so the weights applied after give the same scores on every machine.
     Preferences are added per station, category gaps per swap.
@@ -113,8 +113,11 @@ class PersonTabu:
         p = self.p
         self.a = assign.copy()
         self.m = meet_counts(assign).astype(np.int32)
-        self.pair = self._pair_terms(self.m, slice(None))
-        self.join = self.pair[0]
+        n = p.n_people
+        self.pair = np.empty((3, n, n))  # unmet, met once, colleagues: one product counts all
+        self.pair[:2] = self._unmet_once(self.m, slice(None))
+        self.pair[2] = self.col
+        self.join = self._join(self.pair[0], slice(None))
         self.sizes = group_sizes(p, assign)
         self.cnt = category_counts(p, assign)
         self.visits = np.zeros((p.n_people, p.n_stations), dtype=np.int64)
@@ -125,13 +128,15 @@ class PersonTabu:
         self.score = plan_score(p, assign)
         self.best, self.best_score = self.a.copy(), self.score
 
-    def _pair_terms(self, met: np.ndarray, rows: int | slice) -> np.ndarray:
-        """(2, ...) for the people ``rows`` with the meeting counts ``met``: [0] what i gains
-        meeting y (not met yet), [1] what i loses no longer meeting y (met once); one product
-        with a round's groups counts both for every station."""
-        new, w = self.p.valuable[rows], self.w
-        unmet_once = np.stack([new & (met == 0), new & (met == 1)])
-        return w["new_pairs"] * unmet_once - w["colleagues"] * self.col[rows]
+    def _unmet_once(self, met: np.ndarray, rows: int | slice) -> np.ndarray:
+        """(2, ...) for the people ``rows`` with the meeting counts ``met``: 1 where i and y
+        bring a new contact and have not met / have met once."""
+        new = self.p.valuable[rows]
+        return np.stack([new & (met == 0), new & (met == 1)])
+
+    def _join(self, unmet: np.ndarray, rows: int | slice) -> np.ndarray:
+        """What i (``rows``) gains by newly sharing a group with each y."""
+        return self.w["new_pairs"] * unmet - self.w["colleagues"] * self.col[rows]
 
     # -- scoring ---------------------------------------------------------------------------
     def _round_terms(self, r: int) -> tuple[np.ndarray, np.ndarray]:
@@ -143,9 +148,10 @@ class PersonTabu:
         g = np.zeros((n, self.p.n_stations))
         g[np.flatnonzero(seated), own[seated]] = 1.0
         own = np.where(seated, own, 0)
-        both = self.pair.reshape(2 * n, n) @ g
-        gain = both[:n] + self.pref
-        loss = both[n:][np.arange(n), own] + self.pref[np.arange(n), own]
+        unmet, once, colleagues = (self.pair.reshape(3 * n, n) @ g).reshape(3, n, -1)
+        w, mine = self.w, (np.arange(n), own)
+        gain = w["new_pairs"] * unmet - w["colleagues"] * colleagues + self.pref
+        loss = w["new_pairs"] * once[mine] - w["colleagues"] * colleagues[mine] + self.pref[mine]
         return own, gain - loss[:, None]
 
     def swap_scores(self, r: int, own: np.ndarray, change: np.ndarray) -> np.ndarray:
@@ -236,7 +242,8 @@ class PersonTabu:
         met[i] = 0
         self.m[i] += met
         self.m[:, i] += met
-        self.pair[:, i, :] = self.pair[:, :, i] = self._pair_terms(self.m[i], i)
+        self.pair[:2, i, :] = self.pair[:2, :, i] = unmet_once = self._unmet_once(self.m[i], i)
+        self.join[i, :] = self.join[:, i] = self._join(unmet_once[0], i)
         self.a[r, i] = k
         self.visits[i, old] -= 1
         self.visits[i, k] += 1
