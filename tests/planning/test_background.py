@@ -32,8 +32,8 @@ def meeting(people: int, stations: int, capacity: int) -> dict:
 # 80 people at 6 stations of 16: the code-count search and its rival (the greedy plan after
 # the tabu search) both run, and the rival wins.
 ROOMY = meeting(80, 6, 16)
-# 45 people at 5 stations of 12: chain swaps polish the code search's plan, and the second
-# local search (another seed) finds the better plan: 706 new pairs against 701.
+# 45 people at 5 stations of 12: chain swaps polish the code search's plan; the code plan of
+# the second search's seed comes from a child, and the two searches start from the two plans.
 CHAINS = meeting(45, 5, 12)
 # 70 people at 7 stations of 6-18 for 5 rounds: the crowded starts and the cluster design on
 # the largest stations come from a child, and that design wins (1,675 new pairs).
@@ -69,6 +69,7 @@ out["done"] = handle.done
 out["failed"] = background.start(lambda: 1 / 0).result()
 handle = background.start(lambda: time.sleep(60))
 _, out["cancel_seconds"] = seconds(lambda: (handle.cancel(), handle.cancel()))
+out["after_cancel"] = handle.result()
 handle = background.start(lambda: time.sleep(60))
 out["late"], out["late_seconds"] = seconds(lambda: handle.result(time.perf_counter() + 0.2))
 marker = sys.argv[3]
@@ -130,8 +131,10 @@ def test_work_that_fails_in_the_child_comes_back_as_none(alone):
 
 @needs_two_cores
 def test_an_unneeded_child_is_stopped_at_once(alone):
-    # The child would sleep a minute; cancelling twice is allowed.
+    # The child would sleep a minute; cancelling twice is allowed, and asking for its result
+    # afterwards gives None (the caller computes it).
     assert alone["cancel_seconds"] < 5
+    assert alone["after_cancel"] is None
 
 
 @needs_two_cores
@@ -170,7 +173,8 @@ def test_the_plan_is_the_same_with_the_rival_on_the_second_core_or_after(alone):
 def test_the_second_local_search_gives_the_same_plan_on_the_second_core_or_after(alone):
     here = planned_beside_another_thread(CHAINS)
 
-    assert alone["chains_taken"] == [True]  # the second search came from the child there
+    # From children there: the second seed's code plan, then the second search.
+    assert alone["chains_taken"] == [True, True]
     assert alone["chains"]["rounds"] == here["rounds"]
     assert alone["chains"]["metrics"]["new_pairs"] == here["metrics"]["new_pairs"] == 706
 

@@ -1,14 +1,20 @@
 """Roomy stations meetings: annealing over whole schedules (codes), every move scored exactly,
 every hard rule kept, and the crowding that single-round moves could not reach."""
 
+import math
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from treffpunkt.planning import plan
-from treffpunkt.planning.countsearch import CodeAnnealer, applies
+from treffpunkt.planning.countsearch import NAME as CODE_SEARCH
+from treffpunkt.planning.countsearch import CodeAnnealer, applies, build
+from treffpunkt.planning.engine import _builders, _runner_up, _start_codes
 from treffpunkt.planning.frozen import rule_violations
+from treffpunkt.planning.polish import second_seed
 from treffpunkt.planning.request import parse_request
+from treffpunkt.planning.staffing import staff
 
 from .checks import recount, rule_breaks, staffing_floor
 from .starts import as_rounds, greedy_start
@@ -150,3 +156,30 @@ def test_no_code_search_without_free_seats_or_beyond_its_table_size():
     assert not applies(parse_request(roomy(100, 10, 12, 4)))  # 5,040 schedules
     assert not applies(parse_request({**roomy(30, 3, 12, 3)}))  # the exact model's case
     assert applies(parse_request(roomy(30, 4, 10, 3)))
+
+
+def test_in_the_chain_regime_the_two_searches_start_from_two_code_plans():
+    # 45 people at 5 stations of 12 for 4 rounds: chain swaps polish the code plan there,
+    # and the second search starts from the code plan of its own seed, the better one first.
+    problem = parse_request(roomy(45, 5, 12, 4))
+    builders = _builders(problem)
+    _, starts = _start_codes(problem, deadline=math.inf, builders=builders)
+    other = build(second_seed(problem), math.inf)
+
+    assert starts("greedy") == []
+    [(start, name)] = starts(CODE_SEARCH)
+    assert name == CODE_SEARCH
+    assert rule_violations(problem, start) == []
+    assert (start == staff(problem, other)).all()
+    ranked = [(3.0, 0, "own", CODE_SEARCH), (2.0, -1, "greedy", "greedy"),
+              (1.0, -2, "other", CODE_SEARCH)]  # fmt: skip
+    assert _runner_up(ranked) == ("other", CODE_SEARCH)
+
+
+def test_outside_the_chain_regime_no_second_code_plan():
+    # 80 people at 6 stations of 16 for 4 rounds: the code plan meets its rival instead.
+    problem = parse_request(roomy(80, 6, 16, 4))
+    child, starts = _start_codes(problem, deadline=math.inf, builders=_builders(problem))
+
+    assert child is None
+    assert starts(CODE_SEARCH) == []

@@ -36,8 +36,11 @@ class Forked:
         self.pid, self.pipe, self.done = pid, pipe, False
 
     def result(self, deadline: float = float("inf")) -> Any:
-        """The child's result; None if it failed, died or has not finished by ``deadline``
-        (``time.perf_counter()``), and the caller then computes the result itself."""
+        """The child's result; None if it failed, died, has not finished by ``deadline``
+        (``time.perf_counter()``) or was cancelled, and the caller then computes the result
+        itself."""
+        if self.done:  # cancelled (or taken already)
+            return None
         payload = self._read(deadline)
         if payload is None:  # past the deadline
             self.cancel()

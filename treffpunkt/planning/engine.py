@@ -31,6 +31,7 @@ from .staffing import nobody_alone, staff
 GREEDY_STARTS = {GREEDY, crowded.NAME}
 
 Builder = Callable[[Problem, float], "np.ndarray | None"]
+Start = tuple[np.ndarray, str]  # a candidate plan and the name of its method
 
 
 def _builders(problem: Problem) -> list[tuple[str, Builder]]:
@@ -86,10 +87,15 @@ def _solve(problem: Problem, bound: int, deadline: float) -> tuple[np.ndarray, s
     if has_rival:
         rival = background.start(lambda: polish.greedy_rival(problem, deadline, target))
     roomy, roomy_starts = _start_roomy(problem, deadline, has_rival=has_rival)
+    codes, code_starts = _start_codes(problem, deadline, builders)
+
+    def more_starts(best: str) -> list[Start]:
+        return roomy_starts(best) + code_starts(best)
+
     try:
-        return _best_plan(problem, bound, deadline, builders, target, rival, roomy_starts)
+        return _best_plan(problem, bound, deadline, builders, target, rival, more_starts)
     finally:
-        for child in (rival, roomy):
+        for child in (rival, roomy, codes):
             if child is not None:
                 child.cancel()
 
@@ -129,6 +135,37 @@ def _start_roomy(problem: Problem, deadline: float, *,
     return child, starts
 
 
+def _start_codes(problem: Problem, deadline: float,
+                 builders: list) -> tuple[Forked | None, Callable[[str], list[Start]]]:  # fmt: skip
+    """Where chain swaps polish the code search's plan: the code plan of the second local
+    search's seed (``polish.second_seed``), computed on the second core while the first is
+    built (it would be idle: the code search meets no rival in the chain regime), and the
+    function that returns it as a start where a code plan is the best candidate so far. The
+    two searches then start from the two code plans (``_runner_up``), the better first. Over
+    the 17 random requests in that regime among ``realistic.request(n)``, n < 400, with
+    seeds 1-3 (51 plans) the objective gained 0.23 % on average against two searches from
+    the same code plan: 20 plans better by up to 3.1 % (85 people at 6 stations of 11-28 for
+    5 rounds), 17 worse by 0.4 % at most; 45 / 5x12 / 4 over seeds 1-8 703.3 -> 705.5 new
+    pairs on average, 17 / 4x7 / 3 89.9 -> 90.3. A second search from the same plan with
+    another seed had been the rule."""
+    if not (wants_chains(problem) and _has_code_search(builders)):
+        return None, lambda best: []
+    other = polish.second_seed(problem)
+
+    def code_start() -> list[Start]:
+        plan = _staffed(problem, countsearch.build(other, deadline))
+        return [] if plan is None else [(plan, countsearch.NAME)]
+
+    child = background.start(code_start)
+
+    def starts(best: str) -> list[Start]:
+        if best != countsearch.NAME:
+            return []
+        return background.result_or(child, code_start, deadline)
+
+    return child, starts
+
+
 def _largest_start(problem: Problem, deadline: float) -> list[tuple[np.ndarray, str]]:
     """The cluster design on the largest stations as a candidate; none where it does not
     fit."""
@@ -145,8 +182,7 @@ def _staffed(problem: Problem, plan: np.ndarray | None) -> np.ndarray | None:
 
 
 def _best_plan(problem: Problem, bound: int, deadline: float, builders: list, target: float,
-               rival: Forked | None,
-               roomy_starts: Callable[[str], list]) -> tuple[np.ndarray, str]:  # fmt: skip
+               rival: Forked | None, more_starts: Callable[[str], list]) -> Start:  # fmt: skip
     candidates = []
     for name, build in builders:
         if time.perf_counter() > deadline:
@@ -159,7 +195,7 @@ def _best_plan(problem: Problem, bound: int, deadline: float, builders: list, ta
         candidates.append((plan, name))
     candidates += _greedy_or_latin(problem, has_other=bool(candidates), deadline=deadline)
     ranked = _ranked(problem, candidates)
-    more = roomy_starts(ranked[0][3])
+    more = more_starts(ranked[0][3])
     if more:
         ranked = _ranked(problem, more, after=ranked)
     best_score, _, best, name = ranked[0]
@@ -185,7 +221,7 @@ def _ranked(problem: Problem, candidates: list, *, after: list | None = None) ->
     return sorted(before + scored, key=lambda item: item[:2], reverse=True)
 
 
-def _runner_up(ranked: list) -> tuple[np.ndarray, str] | None:
+def _runner_up(ranked: list) -> Start | None:
     """The start for the second local search where the shape of the groups matters: the
     next best greedy start where one is best, the best crowded start where a construction is
     (100 people at 8 stations of 8-20 for 5 rounds: 2,964 new pairs from the cluster design
@@ -193,12 +229,16 @@ def _runner_up(ranked: list) -> tuple[np.ndarray, str] | None:
     design on the largest stations is (its high start can end lower than a plain one: 117
     people at 9 stations of 6-28 for 6 rounds, where greedy seating gets stuck, seeds 1, 3
     and 4: 4,321, 4,301 and 4,294 new pairs from it and the best crowded start, 4,389, 4,536
-    and 4,289 from it and the seating by repair; 4,450, 4,536 and 4,307 without the design);
-    else None (the same start, another seed)."""
+    and 4,289 from it and the seating by repair; 4,450, 4,536 and 4,307 without the design),
+    the other code plan where a code plan is (chain regime: ``_start_codes``); else None
+    (the same start, another seed)."""
     best = ranked[0][3]
     if best == largest.NAME:
         return next(((plan, name) for _, _, plan, name in ranked[1:]), None)
-    wanted = GREEDY_STARTS if best in GREEDY_STARTS else {crowded.NAME}
+    if best == countsearch.NAME:
+        wanted = {countsearch.NAME}
+    else:
+        wanted = GREEDY_STARTS if best in GREEDY_STARTS else {crowded.NAME}
     return next(((plan, name) for _, _, plan, name in ranked[1:] if name in wanted), None)
 
 
@@ -207,7 +247,11 @@ def _has_rival(problem: Problem, builders: list) -> bool:
     the tabu search, ``polish._polish``). Where the process may fork (``background.py``) the rival
     is computed meanwhile on the second core: the same plan as computed after the code search
     (both are deterministic), about 0.2-0.45 s sooner."""
-    return not wants_chains(problem) and any(name == countsearch.NAME for name, _ in builders)
+    return not wants_chains(problem) and _has_code_search(builders)
+
+
+def _has_code_search(builders: list) -> bool:
+    return any(name == countsearch.NAME for name, _ in builders)
 
 
 def _greedy_or_latin(problem: Problem, *, has_other: bool,

@@ -101,7 +101,7 @@ def polish_twice(problem: Problem, plan: np.ndarray, name: str, deadline: float,
     one_search = name == countsearch.NAME and not wants_chains(problem)
     if one_search or problem.n_people > SECOND_SEARCH_PEOPLE:
         return _polish(problem, plan, name, deadline, greedy=greedy, target=target, rival=rival)
-    other = dataclasses.replace(problem, seed=problem.seed * 7919 + 17)
+    other = second_seed(problem)
 
     def search(seeded: Problem) -> tuple[np.ndarray, str]:
         start, start_name = plan, name
@@ -120,6 +120,11 @@ def polish_twice(problem: Problem, plan: np.ndarray, name: str, deadline: float,
         if second is not None:
             second.cancel()
     return first if plan_score(problem, first[0]) >= plan_score(problem, found[0]) else found
+
+
+def second_seed(problem: Problem) -> Problem:
+    """``problem`` with the seed of the second local search (``polish_twice``)."""
+    return dataclasses.replace(problem, seed=problem.seed * 7919 + 17)
 
 
 def _greedy_or_none(problem: Problem, deadline: float) -> np.ndarray | None:
