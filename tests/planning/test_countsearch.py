@@ -163,10 +163,11 @@ def test_in_the_chain_regime_the_two_searches_start_from_two_code_plans():
     # and the second search starts from the code plan of its own seed, the better one first.
     problem = parse_request(roomy(45, 5, 12, 4))
     builders = _builders(problem)
-    _, starts = _start_codes(problem, deadline=math.inf, builders=builders)
+    child, starts = _start_codes(problem, deadline=math.inf, builders=builders)
     other = build(second_seed(problem), math.inf)
 
     assert starts("greedy") == []
+    assert child is None or child.done  # not needed there: stopped, the core freed
     [(start, name)] = starts(CODE_SEARCH)
     assert name == CODE_SEARCH
     assert rule_violations(problem, start) == []

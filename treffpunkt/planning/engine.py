@@ -160,6 +160,8 @@ def _start_codes(problem: Problem, deadline: float,
 
     def starts(best: str) -> list[Start]:
         if best != countsearch.NAME:
+            if child is not None:
+                child.cancel()  # not needed: free the core for the second search
             return []
         return background.result_or(child, code_start, deadline)
 
