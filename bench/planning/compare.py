@@ -15,30 +15,14 @@ from __future__ import annotations
 import compileall
 import hashlib
 import json
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from realistic import request  # noqa: E402
-
-PYTHON = ROOT / ".venv" / "bin" / "python"
-CLI = "import sys; from treffpunkt.cli import main; sys.exit(main())"
-
-
-def cold_plan(checkout: Path, path: Path, out: Path) -> tuple[float, dict | None]:
-    """Seconds of a cold `treffpunkt plan` of ``checkout``, and the plan (None if refused)."""
-    env = {**os.environ, "PYTHONPATH": str(checkout)}
-    start = time.perf_counter()
-    done = subprocess.run([str(PYTHON), "-c", CLI, "plan", str(path), "-o", str(out)],
-                          env=env, cwd=tempfile.gettempdir(), capture_output=True)  # fmt: skip
-    took = time.perf_counter() - start
-    return took, json.loads(out.read_text(encoding="utf-8")) if done.returncode == 0 else None
+from realistic import cold_plan, request  # noqa: E402
 
 
 def fingerprint(result: dict) -> str:

@@ -94,7 +94,11 @@ class PersonTabu:
         p = self.p = problem
         self.rng = np.random.default_rng(seed)
         self.w = w = p.weights
-        self.col = p.colleague.astype(np.float64)
+        # 0/1 pair matrices, one product with a round's groups counts all three: unmet and
+        # met once (kept up to date move by move), colleagues (fixed)
+        self.pair = np.empty((3, p.n_people, p.n_people))
+        self.pair[2] = p.colleague
+        self.col = self.pair[2]
         self.pref = w["preferences"] * p.pref
         self.has_cat = bool((p.cat >= 0).any())
         self.has_min_size = bool((p.min_size > 1).any())  # a group of one meets min_size 1
@@ -113,11 +117,8 @@ class PersonTabu:
         p = self.p
         self.a = assign.copy()
         self.m = meet_counts(assign).astype(np.int32)
-        n = p.n_people
-        self.pair = np.empty((3, n, n))  # unmet, met once, colleagues: one product counts all
         self.pair[:2] = self._unmet_once(self.m, slice(None))
-        self.pair[2] = self.col
-        self.join = self._join(self.pair[0], slice(None))
+        self.join = self._join(self.pair[0], slice(None))  # kept beside: every swap needs it
         self.sizes = group_sizes(p, assign)
         self.cnt = category_counts(p, assign)
         self.visits = np.zeros((p.n_people, p.n_stations), dtype=np.int64)
