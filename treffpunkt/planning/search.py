@@ -100,13 +100,11 @@ class Search:
         joins = w["new_pairs"] * (val & (met == 0)) - colleagues
         return joins, w["new_pairs"] * (val & (met == 1)) - colleagues
 
-    def _join(self, i: np.ndarray | int, others: np.ndarray) -> np.ndarray:
-        """Score for i (rows) newly sharing a group with ``others`` (last axis)."""
-        return self.joins[i, others]
-
-    def _leave(self, i: np.ndarray | int, others: np.ndarray) -> np.ndarray:
-        """Score lost when i stops sharing a group with ``others``."""
-        return self.leaves[i, others]
+    def _refresh_pair_values(self, i: int) -> None:
+        """i's row and column of ``joins`` and ``leaves`` after i's meeting counts changed."""
+        joins, leaves = self._pair_values(i)
+        self.joins[i], self.leaves[i] = joins, leaves
+        self.joins[:, i], self.leaves[:, i] = joins, leaves
 
     def _gap_change(self, r: int, k: np.ndarray, out_cat: np.ndarray, in_cat: np.ndarray):
         """Change in category gaps of groups k when one of out_cat leaves and in_cat joins."""
@@ -120,10 +118,10 @@ class Search:
         kb = self.a[r, cand]
         mates_a = self.mem[r, ka]
         mates_a = mates_a[mates_a != a]
-        gain_a = self._join(a, self.mem[r, kb]).sum(axis=1) - self._join(a, cand)
-        loss_a = self._leave(a, mates_a).sum()
-        gain_b = self._join(cand[:, None], mates_a[None, :]).sum(axis=1)
-        loss_b = self._leave(cand[:, None], self.mem[r, kb]).sum(axis=1)
+        gain_a = self.joins[a, self.mem[r, kb]].sum(axis=1) - self.joins[a, cand]
+        loss_a = self.leaves[a, mates_a].sum()
+        gain_b = self.joins[cand[:, None], mates_a[None, :]].sum(axis=1)
+        loss_b = self.leaves[cand[:, None], self.mem[r, kb]].sum(axis=1)
         total = gain_a - loss_a + gain_b - loss_b
         ca, cb = np.full(cand.size, self.cat[a]), self.cat[cand]
         gaps = self._gap_change(r, np.full(cand.size, ka), ca, cb)
@@ -142,7 +140,7 @@ class Search:
         mates_a = self.mem[r, ka]
         mates_a = mates_a[mates_a != a]
         stations = np.arange(p.n_stations)
-        total = self._join(a, self.mem[r]).sum(axis=1) - self._leave(a, mates_a).sum()
+        total = self.joins[a, self.mem[r]].sum(axis=1) - self.leaves[a, mates_a].sum()
         total += self.w["preferences"] * (p.pref[a] - p.pref[a, ka])
         total -= self.w["categories"] * self._move_gaps(r, a, ka, stations)
         total -= self.w["min_size"] * self._move_shortfall(r, ka, stations)
@@ -195,7 +193,9 @@ class Search:
         total -= self.w["colleagues"] * (self.col[pair, touched] * change).sum()
         pref = p.pref[a, kb].sum() - p.pref[a, ka].sum() + p.pref[b, ka].sum() - p.pref[b, kb].sum()
         total += self.w["preferences"] * pref
-        return total - self.w["categories"] * self._code_gaps(a, b, rounds, ka, kb)
+        every_ka, every_kb = self.a[self.rounds, a][:, None], self.a[self.rounds][:, [b]]
+        gaps = self._code_gaps_many(a, np.array([b]), every_ka, every_kb)[0]
+        return total - self.w["categories"] * gaps
 
     def code_swap_scores(self, a: int, cand: np.ndarray) -> np.ndarray:
         """Score changes of code swaps of a with each candidate (same attendance, no frozen
@@ -222,6 +222,8 @@ class Search:
         return total
 
     def _code_gaps_many(self, a: int, cand: np.ndarray, ka, kb) -> np.ndarray:
+        """Change in category gaps of code swaps of a with each candidate; ``ka`` (R', 1)
+        and ``kb`` (R', C): their stations in the open rounds."""
         ca, cb = self.cat[a], self.cat[cand]
         cnt = self.cnt[self.rounds]  # (R', K, C)
         r_idx = np.arange(self.rounds.size)[:, None]
@@ -237,29 +239,37 @@ class Search:
         gaps -= has_b & (cnt[r_idx, ka_full, cb_safe] == 0)
         return (gaps * moved).sum(axis=0)
 
-    def _code_gaps(self, a: int, b: int, rounds, ka, kb) -> int:
-        ca, cb = self.cat[a], self.cat[b]
-        if ca == cb:
-            return 0
-        cnt = self.cnt[rounds]
-        idx = np.arange(rounds.size)
-        gaps = 0
-        for k, out_c, in_c in ((ka, ca, cb), (kb, cb, ca)):
-            if out_c >= 0:
-                gaps += int((cnt[idx, k, out_c] == 1).sum())
-            if in_c >= 0:
-                gaps -= int((cnt[idx, k, in_c] == 0).sum())
-        return gaps
-
     def _codes_fit(self, a: int, b: int, ka: np.ndarray, kb: np.ndarray) -> bool:
         """Stations mode: the exchanged schedules must not revisit a frozen-round station."""
         frozen = self.a[: self.p.n_frozen]
         return not (np.isin(kb, frozen[:, a]).any() or np.isin(ka, frozen[:, b]).any())
 
     def code_swap(self, a: int, b: int) -> None:
-        for r in self.rounds:
-            if self.a[r, a] != self.a[r, b]:
-                self.swap(r, a, b)
+        """a and b exchange their open-round schedules. Without held rounds that relabels
+        them: each takes the other's seats and meeting counts (they meet each other as
+        before), a few array writes instead of a move per round."""
+        if self.p.n_frozen:  # held meetings stay with the person: move round by round
+            for r in self.rounds:
+                if self.a[r, a] != self.a[r, b]:
+                    self.swap(r, a, b)
+            return
+        rounds = self.rounds[self.a[self.rounds, a] != self.a[self.rounds, b]]
+        ka, kb = self.a[rounds, a], self.a[rounds, b]
+        pa, pb = self.pos[rounds, a], self.pos[rounds, b]
+        self.mem[rounds, ka, pa], self.mem[rounds, kb, pb] = b, a
+        self.pos[rounds, a], self.pos[rounds, b] = pb, pa
+        self.a[rounds, a], self.a[rounds, b] = kb, ka
+        for person, left, joined in ((a, ka, kb), (b, kb, ka)):
+            np.add.at(self.visits[person], left, -1)
+            np.add.at(self.visits[person], joined, 1)
+            if self.cat[person] >= 0:  # (round, station) pairs are distinct: plain writes
+                self.cnt[rounds, left, self.cat[person]] -= 1
+                self.cnt[rounds, joined, self.cat[person]] += 1
+        swapped = [b, a]
+        self.met[[a, b]] = self.met[swapped]
+        self.met[:, [a, b]] = self.met[:, swapped]
+        self._refresh_pair_values(a)
+        self._refresh_pair_values(b)
 
     def _pattern_groups(self) -> dict[int, np.ndarray]:
         """Movable people by attendance pattern in the open rounds (code swaps stay inside)."""
@@ -289,9 +299,7 @@ class Search:
         new_mates = self.mem[r, k, : self.size[r, k]]
         self.met[i, new_mates] += 1
         self.met[new_mates, i] += 1
-        joins, leaves = self._pair_values(i)
-        self.joins[i], self.leaves[i] = joins, leaves
-        self.joins[:, i], self.leaves[:, i] = joins, leaves
+        self._refresh_pair_values(i)
         self.a[r, i] = k
         self._add(r, i, k)
         self.visits[i, old] -= 1
