@@ -30,7 +30,6 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from treffpunkt.planning import PlanningError, evaluate, plan  # noqa: E402
-from treffpunkt.planning.cli import keep_freed_memory  # noqa: E402
 
 CATEGORIES = ["company"] * 6 + ["municipality"] * 3 + ["politics"]
 
@@ -110,7 +109,6 @@ def reference_pairs(req: dict, found: int) -> int:
 
 def main(argv: list[str]) -> int:
     cold, reference = "--cold" in argv, "--reference" in argv
-    keep_freed_memory()  # as the command line does: in-process times compare with it
     numbers = [a for a in argv if not a.startswith("--")]
     count = int(numbers[0]) if numbers else 40
     extra = " reference | gap % |" if reference else ""

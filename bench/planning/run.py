@@ -21,7 +21,6 @@ from instances import INSTANCES
 from realistic import cold_seconds
 
 from treffpunkt.planning import PlanningError, plan
-from treffpunkt.planning.cli import keep_freed_memory
 from treffpunkt.planning.feasibility import check_feasible, random_plan
 from treffpunkt.planning.frozen import read_rounds, rule_violations
 from treffpunkt.planning.greedy import greedy_plan
@@ -72,7 +71,6 @@ def run(name: str, make, best, *, cold: bool = False) -> list[str]:
 
 def main(argv: list[str]) -> int:
     cold = "--cold" in argv
-    keep_freed_memory()  # as the command line does: in-process times compare with it
     names = [a for a in argv if a != "--cold"]
     print(HEADER)
     print("|---" * 11 + "|")

@@ -220,32 +220,3 @@ def test_the_plan_file_follows_the_umask_and_a_symlink(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert real.stat().st_mode & 0o777 == 0o666 & ~umask
-
-
-FREED_BLOCKS = """
-import resource, sys
-import numpy as np
-from treffpunkt.planning.cli import keep_freed_memory
-if sys.argv[1] == "kept":
-    keep_freed_memory()
-before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-for step in range(100):  # three temporaries a step, 1 MB and a little more each step
-    size = 2**17 + 512 * step
-    a, b, c = np.ones(size), np.ones(size), np.ones(size)
-    del a, b, c
-print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
-"""
-
-
-def test_the_command_reuses_the_memory_it_frees_instead_of_faulting_it_in_again():
-    def faults(arm: str) -> int:
-        command = [sys.executable, "-c", FREED_BLOCKS, arm]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}  # glibc's
-        done = subprocess.run(command, check=True, capture_output=True, text=True, env=env)
-        return int(done.stdout)
-
-    faults = {arm: faults(arm) for arm in ("default", "kept")}
-    # glibc maps every block larger than the largest freed so far afresh: 3 x 256+ pages
-    # faulted in a step; kept on the heap, the freed pages are reused
-    assert faults["default"] > 3 * 100 * 256
-    assert faults["kept"] < 3_000

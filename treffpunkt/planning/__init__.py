@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from treffpunkt.blas import one_blas_thread
+from treffpunkt.heap import keeping_freed_memory
 
 from .errors import PlanningError
 
@@ -21,6 +22,7 @@ __all__ = ["PlanningError", "evaluate", "plan"]
 
 
 @one_blas_thread
+@keeping_freed_memory
 def plan(request: dict) -> dict:
     """Validate ``request``, plan the open rounds and return ``{"rounds", "metrics", ...}``."""
     from .bounds import upper_bound

@@ -8,14 +8,10 @@ line on standard error that says what to fix, and write no file. Imports no Djan
 from __future__ import annotations
 
 import argparse
-import ctypes
 import json
 import os
 import sys
 import tempfile
-
-# mallopt parameters of glibc (malloc.h)
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -77,30 +73,11 @@ def _write(text: str, path: str | None) -> None:
         raise
 
 
-def keep_freed_memory() -> None:
-    """Let this short-lived process reuse the memory it frees (glibc; elsewhere nothing).
-
-    The searches make temporaries of N x N or stations x categories x N values every step.
-    glibc maps each block over 128 KB afresh from the system and gives the top of its heap
-    back, so from about 200 people on much of a plan went on page faults: 230 people at 25
-    tables for 8 rounds 150,000 faults and 0.69 s from a cold start, 13,000 and 0.54 s with
-    blocks up to 32 MB kept on the heap and up to 64 MB of it kept when free. Not for
-    long-lived processes (the web app): they would keep their largest heap.
-    """
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, TypeError, AttributeError):  # no C library symbols, or not glibc
-        return
-    mallopt(M_MMAP_THRESHOLD, 32 * 2**20)
-    mallopt(M_TRIM_THRESHOLD, 64 * 2**20)
-
-
 def main(argv: list[str]) -> int:
     """Run the command; returns the exit code."""
     from . import PlanningError, plan
 
     args = _parser().parse_args(argv)
-    keep_freed_memory()
     try:
         result = plan(_read(args.request))
         text = json.dumps(result, ensure_ascii=False, indent=1, allow_nan=False)
