@@ -4,9 +4,12 @@ import json
 from itertools import combinations, permutations, product
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from treffpunkt.planning import plan
+from treffpunkt.planning.feasibility import staff_floor
+from treffpunkt.planning.request import parse_request
 
 from .checks import recount
 
@@ -159,3 +162,36 @@ def test_clusters_of_one_are_a_candidate_with_seats_to_spare_but_not_at_many_sta
     # 23 stations: 506 clusters, each weighed against every other when people are dealt.
     assert not clusters.applies(parse_request(uniform(100, 23, 5, 4, "stations")))
     assert clusters.applies(parse_request(uniform(100, 19, 6, 4, "stations")))
+
+
+def best_staffed_by_counts(request) -> int:
+    """Most distinct pairs over every staffed plan of alike people (none fixed, all present,
+    stations mode): a plan is a count of people per code (a station per round, no repeat)."""
+    problem = parse_request(request)
+    floor, caps = staff_floor(problem), problem.capacity
+    n, rounds = problem.n_people, problem.n_rounds
+    codes = list(permutations(range(problem.n_stations), rounds))
+    never = np.array([[all(a[r] != b[r] for r in range(rounds)) for b in codes] for a in codes])
+    best = 0
+    for bars in combinations(range(n + len(codes) - 1), len(codes) - 1):
+        counts = np.diff((-1, *bars, n + len(codes) - 1)) - 1
+        sizes = np.zeros((rounds, problem.n_stations), dtype=int)
+        for code, count in zip(codes, counts, strict=True):
+            sizes[range(rounds), code] += count
+        if (sizes <= caps).all() and (sizes >= floor).all():
+            apart = int(counts @ never @ counts) // 2
+            best = max(best, n * (n - 1) // 2 - apart)
+    return best
+
+
+def test_the_visits_of_a_station_over_the_rounds_bound_the_pairs():
+    # Alone, each round would put 4 of the 7 people at the large station (6 pairs a round, 11
+    # in all after the forced re-meetings), but nobody visits it twice: 8 visits by 7 people.
+    request = {
+        "rounds": 2, "mode": "stations", "seed": 1,
+        "participants": [{"id": f"p{i}"} for i in range(7)],
+        "stations": [{"id": f"s{k}", "capacity": c} for k, c in enumerate([5, 2, 2, 2])],
+    }  # fmt: skip
+    metrics = plan(request)["metrics"]
+    assert metrics["new_pairs"] == best_staffed_by_counts(request) == 9
+    assert metrics["upper_bound_new_pairs"] == 10  # 11 before the visits were counted

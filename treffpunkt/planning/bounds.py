@@ -13,9 +13,11 @@ The bound is the smallest of
    distinct <= sum_r [ P_r - (1/R) sum_{r' != r} sum_k h(s_rk) ], maximised per round over
    all group sizes the capacities allow (an exact dynamic programme);
 4. the exact optimum of the code-count model, where the request is small enough to solve it
-   to proven optimality (``codes.py``).
+   to proven optimality (``codes.py``);
+5. in stations mode without revisits, bound 3 with the visits coupled over the rounds: a
+   mover visits each station at most once (``_visits_bound``).
 
-Bounds 3 and 4 bound *distinct* pairs; pairs that are no new contact (known, colleagues, met
+Bounds 3 to 5 bound *distinct* pairs; pairs that are no new contact (known, colleagues, met
 in a frozen round) but must meet anyway are subtracted: a set of m people who all know each
 other, spread over K stations in one round, has at least h(m, K) pairs together, and
 disjoint such sets (cliques, found greedily) add up (``forced_worthless``).
@@ -30,6 +32,9 @@ from .metrics import meet_counts
 from .request import Problem
 
 MAX_PARTIAL_DP = 8  # partial attendees per round tracked exactly in the pigeonhole programme
+DUAL_STEPS = 15  # subgradient steps of the visits bound (65 people at 5 stations: 1,854 -> 1,520)
+DUAL_TRIAL = 4  # steps that must lower it by a pair, else it stops (nothing binds enough)
+DUAL_WORK = 2_000_000  # people x seats scored by its programmes in all, then fewer steps
 
 
 def pairs_h(m: np.ndarray, k: int) -> np.ndarray:
@@ -57,6 +62,9 @@ def upper_bound(problem: Problem, *, staffed: bool = False) -> int:
         pigeonhole = _pigeonhole(problem, open_rounds, low)
         if pigeonhole is not None:  # None: no group sizes fit (the request is infeasible)
             bounds.append(new_frozen + pigeonhole - forced)
+        visits = _visits_bound(problem, open_rounds, low)
+        if visits is not None:
+            bounds.append(new_frozen + visits - forced)
     from .codes import exact_bound
 
     exact = exact_bound(problem)
@@ -195,3 +203,94 @@ def _phi(problem: Problem, r: int, k: int, open_rounds: list[int], load: np.ndar
             again = pairs_h(s - gone, problem.n_stations)
         phi -= again / n_open
     return phi
+
+
+def _visits_bound(problem: Problem, open_rounds: list[int], low: np.ndarray) -> int | None:
+    """Bound 3 with the visits coupled over the rounds (stations mode, no revisits).
+
+    A mover visits each station at most once, so the people at station k over the open
+    rounds number at most its fixed people's seats plus the movers who may still visit it.
+    Round by round, bound 3 ignores that and may fill the largest station in every round (65
+    people at stations of 24, 17, 16, 11 and 5 for 4 rounds: 24 there each time, 96 visits by
+    65 people). For any multipliers lambda_k >= 0 (Lagrange),
+    ``sum_r max_sizes sum_k [phi_rk(s_k) - lambda_k s_k] + sum_k lambda_k visits_k`` bounds
+    every plan (for its own sizes the added term is not negative), each round maximised by
+    the programme of bound 3 with every group holding all partial attendees (an upper bound
+    too); up to ``DUAL_STEPS`` subgradient steps lower it. None where the visits cannot bind
+    or the programmes would cost too much."""
+    if not problem.no_revisit:
+        return None
+    load = fixed_load(problem)
+    most = _visits(problem, open_rounds) + load[open_rounds].sum(axis=0)
+    if (len(open_rounds) * problem.capacity <= most).all():
+        return None  # even full in every round no station takes more than may visit it
+    present = problem.present[open_rounds].sum(axis=1)
+    steps = min(DUAL_STEPS, DUAL_WORK // int((present * problem.capacity.sum()).sum() + 1))
+    if steps < DUAL_TRIAL:
+        return None
+    phis = [_round_phis(problem, r, open_rounds, load) for r in open_rounds]
+    lam, scale = np.zeros(problem.n_stations), float(problem.capacity.max())
+    best = first = np.inf  # first: the bound without multipliers
+    for step in range(steps):
+        total, used = float(lam @ most), np.zeros(problem.n_stations)
+        for r, phi, n_here in zip(open_rounds, phis, present, strict=True):
+            found = _round_sizes(phi, low[r], problem.capacity, int(n_here), lam)
+            if found is None:
+                return None
+            total += found[0]
+            used += found[1]
+        best = min(best, total)
+        if step == 0:
+            first = best
+        elif step + 1 == DUAL_TRIAL and best > first - 1:
+            break  # nothing binds enough to lower it by a pair
+        excess = used - most
+        if (excess <= 0).all() and not (lam * excess).any():
+            break  # these multipliers are optimal
+        lam = np.maximum(0.0, lam + scale / np.sqrt(step + 1) * excess / np.abs(excess).max())
+    return int(np.floor(best + 1e-6)) if np.isfinite(best) else None
+
+
+def _visits(problem: Problem, open_rounds: list[int]) -> np.ndarray:
+    """(K,) movers who attend an open round and have not visited the station in a held one."""
+    movers = (problem.fixed < 0) & problem.present[open_rounds].any(axis=0)
+    visited = np.zeros((problem.n_people, problem.n_stations), dtype=bool)
+    for row in problem.frozen:
+        seated = np.flatnonzero(row >= 0)
+        visited[seated, row[seated]] = True
+    return (movers[:, None] & ~visited).sum(axis=0)
+
+
+def _round_phis(problem: Problem, r: int, open_rounds: list[int],
+                load: np.ndarray) -> list[np.ndarray]:  # fmt: skip
+    """phi_rk(s) of bound 3 per station, every group holding all partial attendees."""
+    partial = _partial_here(problem, r, open_rounds)
+    return [_phi(problem, r, k, open_rounds, load, partial)[:, -1]
+            for k in range(problem.n_stations)]  # fmt: skip
+
+
+def _round_sizes(phis: list[np.ndarray], low: np.ndarray, capacity: np.ndarray, n_here: int,
+                 lam: np.ndarray) -> tuple[float, np.ndarray] | None:  # fmt: skip
+    """max of sum_k [phi_k(s_k) - lam_k s_k] over sizes low_k <= s_k <= capacity_k that seat
+    ``n_here`` people, and the sizes; None where none do."""
+    best = np.full(n_here + 1, -np.inf)
+    best[0] = 0.0
+    rows = np.arange(n_here + 1)
+    picks = []
+    for k, phi in enumerate(phis):
+        sizes = np.arange(int(low[k]), min(int(capacity[k]), n_here) + 1)
+        if sizes.size == 0:
+            return None
+        before = rows[:, None] - sizes[None, :]
+        value = np.where(before >= 0, best[np.maximum(before, 0)], -np.inf)
+        value = value + (phi[sizes] - lam[k] * sizes)
+        choice = value.argmax(axis=1)
+        best = value[rows, choice]
+        picks.append(sizes[choice])
+    if not np.isfinite(best[n_here]):
+        return None
+    sizes, left = np.zeros(len(phis), dtype=np.int64), n_here
+    for k in range(len(phis) - 1, -1, -1):
+        sizes[k] = picks[k][left]
+        left -= sizes[k]
+    return float(best[n_here]), sizes
