@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import ctypes
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from functools import cache
+from typing import Any
 
 # mallopt parameters and glibc's first thresholds (malloc.h, mallopt(3))
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
@@ -27,10 +27,8 @@ KEPT_BLOCKS = 32 * 2**20  # blocks up to this size come from the heap
 KEPT_FREE = 64 * 2**20  # free heap kept up to this size
 ENVIRONMENT = ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_")
 
-P = ParamSpec("P")
-R = TypeVar("R")
 
-
+@cache  # the process's C library does not change
 def _glibc() -> Any | None:
     """The C library's symbols where they include glibc's ``mallopt`` and ``malloc_trim``."""
     try:
@@ -42,7 +40,8 @@ def _glibc() -> Any | None:
 
 @contextmanager
 def freed_memory_kept() -> Iterator[None]:
-    """Inside, freed blocks stay on the heap for the next allocation (see the module)."""
+    """Inside, freed blocks stay on the heap for the next allocation (see the module); also a
+    decorator: ``@freed_memory_kept()``."""
     libc = None if any(name in os.environ for name in ENVIRONMENT) else _glibc()
     if libc is None:
         yield
@@ -55,14 +54,3 @@ def freed_memory_kept() -> Iterator[None]:
         libc.mallopt(M_MMAP_THRESHOLD, FIRST_THRESHOLD)
         libc.mallopt(M_TRIM_THRESHOLD, FIRST_THRESHOLD)
         libc.malloc_trim(0)
-
-
-def keeping_freed_memory(function: Callable[P, R]) -> Callable[P, R]:
-    """Run ``function`` inside :func:`freed_memory_kept`."""
-
-    @wraps(function)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with freed_memory_kept():
-            return function(*args, **kwargs)
-
-    return wrapper

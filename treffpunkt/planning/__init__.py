@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from treffpunkt.blas import one_blas_thread
-from treffpunkt.heap import keeping_freed_memory
+from treffpunkt.heap import freed_memory_kept
 
 from .errors import PlanningError
 
@@ -22,7 +22,7 @@ __all__ = ["PlanningError", "evaluate", "plan"]
 
 
 @one_blas_thread
-@keeping_freed_memory
+@freed_memory_kept()
 def plan(request: dict) -> dict:
     """Validate ``request``, plan the open rounds and return ``{"rounds", "metrics", ...}``."""
     from .bounds import upper_bound
