@@ -59,10 +59,11 @@ def upper_bound(problem: Problem, *, staffed: bool = False) -> int:
     forced = forced_worthless(problem, open_rounds, ~valuable | met_before)
     if open_rounds:
         low = staff_floor(problem) if staffed else fixed_load(problem)
-        pigeonhole = _pigeonhole(problem, open_rounds, low)
+        phis = _phi_tables(problem, open_rounds)  # bounds 3 and 5 share them
+        pigeonhole = _pigeonhole(problem, open_rounds, low, phis)
         if pigeonhole is not None:  # None: no group sizes fit (the request is infeasible)
             bounds.append(new_frozen + pigeonhole - forced)
-        visits = _visits_bound(problem, open_rounds, low)
+        visits = _visits_bound(problem, open_rounds, low, phis)
         if visits is not None:
             bounds.append(new_frozen + visits - forced)
     from .codes import exact_bound
@@ -135,17 +136,29 @@ def _per_person(problem: Problem, open_rounds: list[int], reachable: np.ndarray,
     return int((new_before.sum(axis=1) + cap).sum() // 2)
 
 
-def _pigeonhole(problem: Problem, open_rounds: list[int], low: np.ndarray) -> int | None:
+def _phi_tables(problem: Problem, open_rounds: list[int]) -> dict[int, list[np.ndarray]]:
+    """phi_rk(s, g) of bound 3 (``_phi``) per open round r and station k."""
+    load = fixed_load(problem)
+    out = {}
+    for r in open_rounds:
+        partial = _partial_here(problem, r, open_rounds)
+        out[r] = [_phi(problem, r, k, open_rounds, load, partial)
+                  for k in range(problem.n_stations)]  # fmt: skip
+    return out
+
+
+def _pigeonhole(problem: Problem, open_rounds: list[int], low: np.ndarray,
+                phis: dict[int, list[np.ndarray]]) -> int | None:  # fmt: skip
     """Bound 3; ``low`` (R, K) is the fewest people a group may hold."""
     load = fixed_load(problem)
     total = 0.0
     for r in open_rounds:
-        total += _best_round(problem, r, open_rounds, load, low)
+        total += _best_round(problem, r, load, low, phis[r])
     return int(np.floor(total + 1e-6)) if np.isfinite(total) else None
 
 
-def _best_round(problem: Problem, r: int, open_rounds: list[int], load: np.ndarray,
-                low_sizes: np.ndarray) -> float:  # fmt: skip
+def _best_round(problem: Problem, r: int, load: np.ndarray, low_sizes: np.ndarray,
+                phis: list[np.ndarray]) -> float:  # fmt: skip
     """max over group sizes s_k and partial-attendee counts g_k of sum_k phi_rk(s_k, g_k),
     with sum s_k = people present in round r and sum g_k = partial attendees present.
 
@@ -154,14 +167,12 @@ def _best_round(problem: Problem, r: int, open_rounds: list[int], load: np.ndarr
     them every group is assumed to hold all of them (weaker, but a cheap dynamic programme).
     """
     n_here = int(problem.present[r].sum())
-    partial = _partial_here(problem, r, open_rounds)
-    g_all = int(partial.sum())
+    g_all = phis[0].shape[1] - 1  # partial attendees present in round r
     exact = g_all <= MAX_PARTIAL_DP
     width = g_all + 1 if exact else 1
     best = np.full((n_here + 1, width), -np.inf)
     best[0, 0] = 0.0
-    for k in range(problem.n_stations):
-        phi = _phi(problem, r, k, open_rounds, load, partial)  # (cap + 1, g_all + 1)
+    for k, phi in enumerate(phis):  # (cap + 1, g_all + 1)
         if not exact:
             phi = phi[:, -1:]  # every group as if it held all partial attendees
         low = int(load[r, k])
@@ -205,7 +216,8 @@ def _phi(problem: Problem, r: int, k: int, open_rounds: list[int], load: np.ndar
     return phi
 
 
-def _visits_bound(problem: Problem, open_rounds: list[int], low: np.ndarray) -> int | None:
+def _visits_bound(problem: Problem, open_rounds: list[int], low: np.ndarray,
+                  phis: dict[int, list[np.ndarray]]) -> int | None:  # fmt: skip
     """Bound 3 with the visits coupled over the rounds (stations mode, no revisits).
 
     A mover visits each station at most once, so the people at station k over the open
@@ -228,12 +240,13 @@ def _visits_bound(problem: Problem, open_rounds: list[int], low: np.ndarray) -> 
     steps = min(DUAL_STEPS, DUAL_WORK // int((present * problem.capacity.sum()).sum() + 1))
     if steps < DUAL_TRIAL:
         return None
-    phis = [_round_phis(problem, r, open_rounds, load) for r in open_rounds]
+    # every group as if it held all partial attendees: the last column of each table
+    relaxed = [[phi[:, -1] for phi in phis[r]] for r in open_rounds]
     lam, scale = np.zeros(problem.n_stations), float(problem.capacity.max())
     best = first = np.inf  # first: the bound without multipliers
     for step in range(steps):
         total, used = float(lam @ most), np.zeros(problem.n_stations)
-        for r, phi, n_here in zip(open_rounds, phis, present, strict=True):
+        for r, phi, n_here in zip(open_rounds, relaxed, present, strict=True):
             found = _round_sizes(phi, low[r], problem.capacity, int(n_here), lam)
             if found is None:
                 return None
@@ -259,14 +272,6 @@ def _visits(problem: Problem, open_rounds: list[int]) -> np.ndarray:
         seated = np.flatnonzero(row >= 0)
         visited[seated, row[seated]] = True
     return (movers[:, None] & ~visited).sum(axis=0)
-
-
-def _round_phis(problem: Problem, r: int, open_rounds: list[int],
-                load: np.ndarray) -> list[np.ndarray]:  # fmt: skip
-    """phi_rk(s) of bound 3 per station, every group holding all partial attendees."""
-    partial = _partial_here(problem, r, open_rounds)
-    return [_phi(problem, r, k, open_rounds, load, partial)[:, -1]
-            for k in range(problem.n_stations)]  # fmt: skip
 
 
 def _round_sizes(phis: list[np.ndarray], low: np.ndarray, capacity: np.ndarray, n_here: int,
