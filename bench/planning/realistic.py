@@ -114,13 +114,13 @@ def main(argv: list[str]) -> int:
     cold, reference = "--cold" in argv, "--reference" in argv
     numbers = [a for a in argv if not a.startswith("--")]
     first, _, last = (numbers[0] if numbers else "40").rpartition("-")
-    numbers_run = range(int(first or 0), int(last))
+    chosen = range(int(first or 0), int(last))
     extra = " reference | gap % |" if reference else ""
     print("| # | mode | people | stations | rounds | new pairs | bound | ratio | colleague "
           "meetings | seconds | rules ok |" + extra)  # fmt: skip
     print("|---" * (13 if reference else 11) + "|")
     seconds, ratios, gaps = [], [], []
-    for number in numbers_run:
+    for number in chosen:
         req = request(number)
         shape = (f"| {number} | {req['mode']} | {len(req['participants'])} | "
                  f"{len(req['stations'])} | {req['rounds']} |")  # fmt: skip
