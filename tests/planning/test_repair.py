@@ -6,11 +6,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from treffpunkt.planning import PlanningError, plan
-from treffpunkt.planning.greedy import greedy_plan
+from treffpunkt.planning.feasibility import FEW_ATTEMPTS
+from treffpunkt.planning.greedy import greedy_or_repaired, greedy_plan
 from treffpunkt.planning.repair import completed_plan, repaired_plan
 from treffpunkt.planning.request import parse_request
 
-from .checks import rule_breaks
+from .checks import recount, rule_breaks
 from .starts import as_rounds
 
 
@@ -158,3 +159,31 @@ def test_people_no_cluster_takes_are_seated_by_repair_where_one_by_one_gets_stuc
     assert rule_breaks(request, result["rounds"]) == []
     assert result["algorithm"] == "folded cluster design + local search"
     assert result["metrics"]["new_pairs"] == 5311
+
+
+def uneven_six_rounds(count: int) -> dict:
+    """Nine stations of 6-28 for 6 rounds: with 105 people greedy seating gets stuck with
+    every seed it tries (the small stations fill up before everybody has been there)."""
+    return {"rounds": 6, "mode": "stations", "seed": 1, "participants": people(count),
+            "stations": stations(16, 26, 12, 7, 28, 24, 7, 20, 6)}  # fmt: skip
+
+
+def test_where_greedy_seating_gets_stuck_its_seats_are_completed_not_discarded():
+    request = uneven_six_rounds(105)
+    problem = parse_request(request)
+    with pytest.raises(PlanningError):
+        greedy_plan(problem, seed=1, attempts=FEW_ATTEMPTS)
+    seated, name = greedy_or_repaired(problem)
+    assert name == "seating by repair"
+    assert rule_breaks(request, as_rounds(problem, seated)) == []
+    assert recount(request, as_rounds(problem, seated))["new_pairs"] == 3148
+    from_scratch = repaired_plan(problem)
+    assert recount(request, as_rounds(problem, from_scratch))["new_pairs"] == 2784
+
+
+def test_where_greedy_seats_everybody_its_plan_is_taken():
+    request = uneven_six_rounds(100)
+    problem = parse_request(request)
+    seated, name = greedy_or_repaired(problem)
+    assert name == "greedy"
+    assert (seated == greedy_plan(problem, seed=1, attempts=FEW_ATTEMPTS)).all()

@@ -7,7 +7,6 @@ never worse than greedy.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 
@@ -20,9 +19,8 @@ from .errors import OutOfTime, PlanningError
 from .feasibility import FEW_ATTEMPTS, check_feasible
 from .frozen import rule_violations
 from .greedy import NAME as GREEDY
-from .greedy import greedy_plan, latin_plan
+from .greedy import greedy_or_repaired, greedy_plan, latin_plan
 from .metrics import objective_terms, plan_score
-from .repair import repaired_plan
 from .request import Problem
 from .staffing import nobody_alone, staff
 
@@ -260,9 +258,9 @@ def _greedy_or_latin(problem: Problem, *, has_other: bool,
                      deadline: float) -> list[tuple[np.ndarray, str]]:  # fmt: skip
     """The greedy plan and, where everybody visits every station, the Latin rotation too
     (no worse than a random plan, and greedy seating can get stuck there); where greedy
-    seating gets stuck and nothing else seats everybody, the seating by repair
-    (``repair.py``); PlanningError (greedy's, naming the round it got stuck in) if nothing
-    seats everybody.
+    seating gets stuck and nothing else seats everybody, its seats completed by repair
+    (``greedy_or_repaired``); PlanningError (greedy's, naming the round it got stuck in) if
+    nothing seats everybody.
 
     Stuck greedy seating is retried with another seed only: the repair seats everybody where
     64 seeds did not (1,500 random requests: greedy stuck twice on 179, repair seated all;
@@ -272,14 +270,9 @@ def _greedy_or_latin(problem: Problem, *, has_other: bool,
     full_rotation = problem.no_revisit and problem.n_rounds == problem.n_stations
     latin = latin_plan(problem) if full_rotation or not has_other else None
     out = [] if latin is None else [(latin, "Latin rotation")]
-    stop = deadline if has_other or out else math.inf
+    if not (has_other or out):
+        return [greedy_or_repaired(problem)]
     try:
-        return [*out, (greedy_plan(problem, problem.seed, FEW_ATTEMPTS, stop), GREEDY)]
-    except (PlanningError, OutOfTime) as error:
-        if has_other or out:
-            return out
-        stuck = error
-    repaired = repaired_plan(problem)
-    if repaired is None:
-        raise stuck
-    return [(repaired, "seating by repair")]
+        return [*out, (greedy_plan(problem, problem.seed, FEW_ATTEMPTS, deadline), GREEDY)]
+    except (PlanningError, OutOfTime):
+        return out

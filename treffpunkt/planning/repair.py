@@ -23,6 +23,7 @@ from .metrics import group_sizes
 from .request import Problem
 from .staffing import staff
 
+NAME = "seating by repair"  # the method as plans report it
 STEPS_PER_PERSON = 100  # 16 stuck requests of 25-71 people: all repaired within 4 per person
 # Steps without fewer people in a clash before the request is taken as impossible (an
 # infeasible one of 536 people took 5 s for the full budget).
