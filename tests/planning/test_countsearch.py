@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from treffpunkt.planning import plan
+from treffpunkt.planning import plan, polish
 from treffpunkt.planning.countsearch import NAME as CODE_SEARCH
 from treffpunkt.planning.countsearch import CodeAnnealer, applies, build
 from treffpunkt.planning.engine import _builders, _runner_up, _start_codes
@@ -184,3 +184,19 @@ def test_outside_the_chain_regime_no_second_code_plan():
 
     assert child is None
     assert starts(CODE_SEARCH) == []
+
+
+def test_the_code_plan_has_the_tabu_search_before_it_meets_its_rival(monkeypatch):
+    # 66 people at 5 stations of 8-27 for 3 rounds: unpolished, the code plan loses to its
+    # rival (the best greedy start after the tabu search); polished as the rival was, it wins.
+    request = {**roomy(66, 5, 0, 3), "stations": [
+        {"id": f"s{k}", "capacity": c} for k, c in enumerate([11, 8, 22, 27, 20])]}  # fmt: skip
+    fair = plan(request)
+    monkeypatch.setattr(polish, "CODE_TABU_PEOPLE", 0)
+    unpolished = plan(request)
+
+    assert (fair["algorithm"], fair["metrics"]["new_pairs"]) == (
+        "code-count search + local search", 1299)  # fmt: skip
+    assert (unpolished["algorithm"], unpolished["metrics"]["new_pairs"]) == (
+        "greedy, large stations first + local search", 1298)  # fmt: skip
+    assert rule_breaks(request, fair["rounds"]) == []
