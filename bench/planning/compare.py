@@ -1,5 +1,5 @@
 """This checkout against another one on the random realistic requests: `.venv/bin/python
-bench/planning/compare.py OTHER [COUNT] [--runs N]`.
+bench/planning/compare.py OTHER [COUNT | FROM-TO | A,B,C] [--runs N]`.
 
 The machine's speed drifts by a third within an hour (``README.md``), so runtimes measured
 at different times do not compare; this runs `treffpunkt plan` of both checkouts from a cold
@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from realistic import cold_plan, request  # noqa: E402
+from realistic import cold_plan, request, request_numbers  # noqa: E402
 
 
 def fingerprint(result: dict) -> str:
@@ -32,7 +32,7 @@ def fingerprint(result: dict) -> str:
 def main(argv: list[str]) -> int:
     numbers = [a for a in argv if not a.startswith("--")]
     other = Path(numbers[0]).resolve()
-    count = int(numbers[1]) if len(numbers) > 1 else 40
+    chosen = request_numbers(numbers[1] if len(numbers) > 1 else "40")
     runs = int(argv[argv.index("--runs") + 1]) if "--runs" in argv else 3
     checkouts = {"this": ROOT, "other": other}
     for checkout in checkouts.values():
@@ -42,7 +42,7 @@ def main(argv: list[str]) -> int:
     totals, same, better, worse = {"this": [], "other": []}, 0, 0, 0
     with tempfile.TemporaryDirectory() as folder:
         path, out = Path(folder) / "request.json", Path(folder) / "plan.json"
-        for number in range(count):
+        for number in chosen:
             req = request(number)
             path.write_text(json.dumps(req), encoding="utf-8")
             times, plans = {"this": [], "other": []}, {}

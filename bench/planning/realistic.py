@@ -1,5 +1,5 @@
-"""Random realistic requests: `.venv/bin/python bench/planning/realistic.py [COUNT | FROM-TO]
-[--cold] [--reference]`.
+"""Random realistic requests: `.venv/bin/python bench/planning/realistic.py [COUNT | FROM-TO |
+A,B,C] [--cold] [--reference]`.
 
 The instances in instances.py are shapes chosen by hand; a speed or quality target must also
 hold for the requests organisers write. This draws COUNT (default 40) requests the way they
@@ -13,9 +13,9 @@ line `treffpunkt plan`, the fastest of three runs), whether the hard rules hold 
 `evaluate`), and the slowest and the mean ratio. ``--reference`` adds the most new pairs of
 the plan and of seeds 1 and 2 at 8 times the search budget, and the gap to it (about 15
 minutes for 40 requests): the issue's target is 0.5 % of the best value known. ``FROM-TO``
-runs the requests FROM to TO - 1 instead of the first COUNT: the first 40 are the ones the
-planner was tuned on, so check a change on others too (40-100: 17 of 53 more than 0.5 %
-below the reference on 2026-11-26, against 2 of the first 33).
+runs the requests FROM to TO - 1 instead of the first COUNT (``A,B,C`` these three): the
+first 40 are the ones the planner was tuned on, so check a change on others too (40-100: 17
+of 53 more than 0.5 % below the reference on 2026-11-26, against 2 of the first 33).
 """
 
 from __future__ import annotations
@@ -63,6 +63,15 @@ def request(number: int) -> dict:
         "participants": participants,
         "seed": 1,
     }
+
+
+def request_numbers(spec: str) -> list[int]:
+    """The requests ``spec`` names: ``COUNT`` (the first COUNT), ``FROM-TO`` (FROM to TO - 1)
+    or ``A,B,C``."""
+    if "," in spec:
+        return [int(number) for number in spec.split(",")]
+    first, _, last = spec.rpartition("-")
+    return list(range(int(first or 0), int(last)))
 
 
 def _participant(i: int, people: int, stations: int, rng: random.Random) -> dict:
@@ -113,8 +122,7 @@ def reference_pairs(req: dict, found: int) -> int:
 def main(argv: list[str]) -> int:
     cold, reference = "--cold" in argv, "--reference" in argv
     numbers = [a for a in argv if not a.startswith("--")]
-    first, _, last = (numbers[0] if numbers else "40").rpartition("-")
-    chosen = range(int(first or 0), int(last))
+    chosen = request_numbers(numbers[0] if numbers else "40")
     extra = " reference | gap % |" if reference else ""
     print("| # | mode | people | stations | rounds | new pairs | bound | ratio | colleague "
           "meetings | seconds | rules ok |" + extra)  # fmt: skip

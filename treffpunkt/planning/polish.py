@@ -49,13 +49,15 @@ SECOND_SEARCH_PEOPLE = 1000
 # more, but 102 / 6x20 / 6 then took 1.04 s from a cold start), by the annealing alone above
 # (300 / 14x22 / 14 gained nothing from the tabu search for 0.17 s).
 FREE_SEATS_TABU_PEOPLE = 200
-# Up to this many people the code search's plan gets the tabu search before it meets its
-# rival, which has had it (``_polish``): a fair match. 46 requests in that regime with seeds
-# 1-3: where the rival had won against the unpolished code plan, the polished one often wins
-# (66 people at 5 stations of 8-27 for 3 rounds: 1,284, 1,280, 1,286 -> 1,305, 1,288, 1,304
-# new pairs; 80 / 6x16 / 4 seed 2: 1,903 -> 1,931), no plan worse. Above, it gained too (131
-# people at 9 stations for 2 rounds: +2 to +4) but costs 0.5-1 times the whole plan's time.
+# Up to this many people the code search's plan gets the tabu search (half its budget) before
+# it meets its rival, which has had it (``_polish``): a fairer match. 46 requests in that
+# regime with seeds 1-3: where the rival had won against the unpolished code plan, the
+# polished one often wins (66 people at 5 stations of 8-27 for 3 rounds: 1,284, 1,280, 1,286
+# -> 1,305, 1,285, 1,304 new pairs; 80 / 6x16 / 4 seed 2: 1,903 -> 1,924), no plan worse, for
+# 0-0.2 s more. Above, it gained too (131 people at 9 stations for 2 rounds: +2 to +4) but
+# the full search costs 0.5-1 times the whole plan's time there.
 CODE_TABU_PEOPLE = 80
+CODE_TABU_SHARE = 0.5  # of the tabu search's budget
 
 
 def search_steps(problem: Problem, *, after_tabu: bool = False) -> int:
@@ -155,7 +157,7 @@ def _polish(problem: Problem, plan: np.ndarray, name: str, deadline: float, *,
     after the tabu search: over four seeds of 80 people at 6 stations of 16 for 4 rounds,
     1,919-1,948 new pairs from the code search against 1,938-1,952 from the better of the two
     (the best plan known: 1,951). Up to ``CODE_TABU_PEOPLE`` the code plan has the tabu
-    search first, as its rival had."""
+    search first (``CODE_TABU_SHARE`` of its budget), as its rival had."""
     if wants_chains(problem):
         plan = chain_search(problem, plan, seed=problem.seed, deadline=deadline)
         if problem.has_free_seats and problem.n_people <= FREE_SEATS_TABU_PEOPLE:
@@ -165,7 +167,7 @@ def _polish(problem: Problem, plan: np.ndarray, name: str, deadline: float, *,
         return plan, name
     if name == countsearch.NAME and greedy is not None:
         if problem.n_people <= CODE_TABU_PEOPLE:  # the rival had the tabu search too
-            plan = _tabu(problem, plan, problem.seed, deadline, target)
+            plan = _tabu(problem, plan, problem.seed, deadline, target, CODE_TABU_SHARE)
         found = background.result_or(  # computed meanwhile where it could be
             rival, lambda: greedy_rival(problem, deadline, target), deadline
         )
