@@ -2,7 +2,7 @@
 everybody (tables are interchangeable, and fuller tables hold more pairs), and nobody sits
 alone at a table."""
 
-from treffpunkt.planning import plan
+from treffpunkt.planning import plan, polish
 from treffpunkt.planning.fewer import _fewest_tables, applies
 from treffpunkt.planning.request import parse_request
 
@@ -76,3 +76,18 @@ def test_someone_alone_at_a_one_seat_table_moves_with_company_to_an_empty_one():
     result = plan(request)
     assert rule_breaks(request, result["rounds"]) == []
     assert lone_people(result["rounds"]) == []
+
+
+def test_the_pairs_lost_to_company_for_someone_alone_are_won_back(monkeypatch):
+    # 52 people at 7 tables of 9-11 for 4 rounds: the searches leave a table of one (it
+    # frees a seat at a full table), and company found for its person costs new pairs; the
+    # annealing afterwards, with a table of one counted as 10 pairs short, wins them back.
+    request = tables(52, [11, 10, 10, 10, 9, 10, 9], 4)
+    mended = plan(request)
+    monkeypatch.setattr(polish, "LONE_SHARE", 0.0)  # company found, nothing mended
+    company_only = plan(request)
+
+    assert (mended["metrics"]["new_pairs"], company_only["metrics"]["new_pairs"]) == (824, 820)
+    assert rule_breaks(request, mended["rounds"]) == []
+    sizes = [len(group) for groups in mended["rounds"] for group in groups.values()]
+    assert 1 not in sizes
