@@ -60,7 +60,7 @@ FREE_SEATS_TABU_PEOPLE = 200
 CODE_TABU_PEOPLE = 80
 CODE_TABU_SHARE = 0.5  # of the tabu search's budget
 LONE_PAIRS = 10  # a table of one in the annealing after company is found (``_with_company``)
-LONE_SHARE = 0.25  # of the annealing's budget there (the full one: about as many more pairs)
+LONE_SHARE = 0.25  # of the annealing's budget there (all of it: 0-3 pairs more, 4 times the work)
 
 
 def search_steps(problem: Problem, *, after_tabu: bool = False) -> int:
@@ -193,7 +193,9 @@ def _with_company(problem: Problem, plan: np.ndarray, deadline: float) -> np.nda
     (``realistic.request(n)``, n < 100, seeds 1-2: 52 people at 7 tables of 9-11 for 4
     rounds 825 -> 806). Searching without tables of one from the start ended lower there
     (803); this gains 0-6 new pairs on each of those 18 (806 -> 809), none fewer, for a
-    quarter of the annealing's budget."""
+    quarter of the annealing's budget. Every table counts as having a ``min_size`` of 2 in
+    that quarter: a request's own ``min_size``, the least of the objective's terms, is not
+    weighed there."""
     if problem.mode != "tables":
         return plan
     joined = nobody_alone(problem, plan)
