@@ -36,10 +36,9 @@ import numpy as np
 
 from .codes import _code_space
 from .errors import PlanningError
-from .feasibility import FEW_ATTEMPTS, fixed_load, seat_hosts, staff_floor
-from .greedy import greedy_plan
+from .feasibility import fixed_load, seat_hosts, staff_floor
+from .greedy import greedy_or_repaired
 from .metrics import meet_counts
-from .repair import repaired_plan
 from .request import Problem
 
 NAME = "code-count search"  # the method as plans report it (engine.py gives it a rival)
@@ -333,10 +332,10 @@ def build(problem: Problem, deadline: float) -> np.ndarray | None:
 
 def _seated(problem: Problem) -> np.ndarray | None:
     """The greedy plan or, where greedy seating gets stuck, the seating by repair from
-    scratch: the annealing from greedy's seats completed by repair (``greedy_or_repaired``)
-    ended lower (52 people at 5 stations for 3 rounds, seeds 1 and 2: 723 -> 712 and
-    725 -> 696 new pairs)."""
+    scratch (None where neither seats everybody): the annealing from greedy's seats
+    completed by repair ended lower (52 people at 5 stations for 3 rounds, seeds 1 and 2:
+    723 -> 712 and 725 -> 696 new pairs)."""
     try:
-        return greedy_plan(problem, problem.seed, FEW_ATTEMPTS)
+        return greedy_or_repaired(problem, keep_seats=False)[0]
     except PlanningError:
-        return repaired_plan(problem)
+        return None

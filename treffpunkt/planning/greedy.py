@@ -43,26 +43,27 @@ def greedy_plan(problem: Problem, seed: int, attempts: int = FILL_ATTEMPTS,
     return staff(problem, plan) if staffed else plan
 
 
-def greedy_or_repaired(problem: Problem) -> tuple[np.ndarray, str]:
+def greedy_or_repaired(problem: Problem, *, keep_seats: bool = True) -> tuple[np.ndarray, str]:
     """The greedy plan (``FEW_ATTEMPTS`` seeds) and its name; where that seating gets stuck,
-    the last attempt's seats kept and the rest seated by repair (``repair.completed_plan``),
-    else the seating by repair from scratch; greedy's PlanningError (naming the round it got
-    stuck in) where neither seats everybody.
+    the last attempt's seats kept and the rest seated by repair (``repair.completed_plan``;
+    not where ``keep_seats`` is false), else the seating by repair from scratch; greedy's
+    PlanningError (naming the round it got stuck in) where neither seats everybody.
 
     The rounds greedy seated keep their new contacts, which seating by repair from scratch
     ignores: 117 people at 9 stations of 6-28 for 6 rounds, where greedy gets stuck for
     seeds 1 and 3, got 4,389 and 4,536 new pairs from the repair's start after the local
     search, 4,473 and 4,591 from this one (seed 2, which greedy seats: 4,578)."""
-    seated = empty_plan(problem)
+    empty = empty_plan(problem)
+    seated = empty.copy()
 
     def fill(seed: int) -> np.ndarray:
-        seated[:] = empty_plan(problem)
+        seated[:] = empty
         return _greedy_once(problem, seed, math.inf, seated)
 
     try:
         return staff(problem, with_retries(fill, problem, problem.seed, FEW_ATTEMPTS)), NAME
     except PlanningError:
-        completed = completed_plan(problem, seated)
+        completed = completed_plan(problem, seated) if keep_seats else None
         if completed is None:
             completed = repaired_plan(problem)
         if completed is None:
