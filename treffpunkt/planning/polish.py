@@ -26,6 +26,7 @@ from .person_tabu import tabu_improve, tabu_steps
 from .request import Problem
 from .search import improve
 from .staffing import nobody_alone
+from .tablefit import by_size
 
 RESTART_PEOPLE = 40  # up to here a plan without a construction gets several searches
 RESTARTS = 2  # further starts from other greedy plans
@@ -230,10 +231,12 @@ def _single_round_search(problem: Problem, plan: np.ndarray, seed: int, deadline
     and categories apart without touching the structure). Measured on 27 requests: the
     tabu search alone lost on the seed meeting (871 against 883 new pairs), the annealing
     alone on every request with groups of uneven size (171 people at 9 stations of 9-26:
-    7,191 against 7,393). ``share``: of the tabu search's budget."""
+    7,191 against 7,393). At tables each starts from the groups at the tables that fit them
+    (``tablefit.by_size``): the searches fill only free seats. ``share``: of the tabu
+    search's budget."""
     after_tabu = tabu_applies(problem)
-    plan = _tabu(problem, plan, seed, deadline, target, share)
-    return _anneal(problem, plan, seed, deadline, after_tabu=after_tabu)
+    plan = _tabu(problem, by_size(problem, plan), seed, deadline, target, share)
+    return _anneal(problem, by_size(problem, plan), seed, deadline, after_tabu=after_tabu)
 
 
 def _tabu(problem: Problem, plan: np.ndarray, seed: int, deadline: float, target: float,

@@ -1,0 +1,83 @@
+"""Tables mode: each round's groups at the tables that fit them, the largest at the largest.
+
+Tables are interchangeable, so which table a group sits at changes no pair, but it decides
+where the free seats are, and the local search moves people only into free seats. A search
+that shrinks a group at a large table and fills a small one leaves the free seat where no
+group wants it: 52 people at 7 tables of 9-11 for 4 rounds ended with a group of 9 at a table
+of 9 and two people at a table of 10 in three rounds (809 new pairs); with the groups moved to
+the tables that fit them between the searches' stages, 825-853. ``by_size`` does that move:
+people keep their groups, groups change tables.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .request import Problem
+
+
+def by_size(problem: Problem, assign: np.ndarray) -> np.ndarray:
+    """``assign`` with the groups of each open round at the tables sorted by capacity, the
+    largest group at the largest table; among tables of one capacity (the same free seats)
+    the groups go where they score most preference points and seats to ``min_size``. Hosts'
+    tables keep their groups, and a round keeps its tables where the move would lose on
+    those two terms."""
+    if problem.mode != "tables":
+        return assign
+    x = assign.copy()
+    hosts = set(problem.fixed[problem.fixed >= 0].tolist())
+    order = np.argsort(-problem.capacity, kind="stable")
+    tables = np.array([k for k in order if k not in hosts], dtype=np.int64)
+    for r in range(problem.n_frozen, problem.n_rounds):
+        row = assign[r]
+        sizes = np.bincount(row[row >= 0], minlength=problem.n_stations)
+        groups = tables[np.argsort(-sizes[tables], kind="stable")]  # ties keep table order
+        value = _placement_values(problem, row, sizes)
+        if value.any():
+            groups = _exchanged(problem, value, groups, tables)
+        moved = row.copy()
+        for group, table in zip(groups, tables, strict=True):
+            moved[row == group] = table
+        if _placement(problem, moved) >= _placement(problem, row):
+            x[r] = moved
+    return x
+
+
+def _placement_values(problem: Problem, row: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Group (by its table in ``row``) x table: the preference points its people score there
+    and its seats to the table's ``min_size``, at their weights."""
+    present = np.flatnonzero(row >= 0)
+    points = np.zeros((problem.n_stations, problem.n_stations))
+    np.add.at(points, row[present], problem.pref[present])
+    short = np.maximum(problem.min_size[None, :] - sizes[:, None], 0) * (sizes[:, None] > 0)
+    return problem.weights["preferences"] * points - problem.weights["min_size"] * short
+
+
+def _exchanged(problem: Problem, value: np.ndarray, groups: np.ndarray,
+               tables: np.ndarray) -> np.ndarray:  # fmt: skip
+    """``groups`` (seated at ``tables``, position by position) with the best exchange of two
+    groups between tables of equal capacity made while one gains ``value``."""
+    groups = groups.copy()
+    for capacity in np.unique(problem.capacity[tables]):
+        at = np.flatnonzero(problem.capacity[tables] == capacity)  # positions in ``tables``
+        for _ in range(at.size * at.size):  # each exchange gains: a bound, never reached
+            g, t = groups[at], tables[at]
+            here = value[g, t]
+            gain = value[g[:, None], t[None, :]] + value[g[None, :], t[:, None]]
+            gain -= here[:, None] + here[None, :]
+            a, b = np.unravel_index(np.argmax(gain), gain.shape)
+            if gain[a, b] <= 1e-9:
+                break
+            groups[at[a]], groups[at[b]] = groups[at[b]], groups[at[a]]
+    return groups
+
+
+def _placement(problem: Problem, row: np.ndarray) -> float:
+    """The objective's terms of one round that depend on the tables (not on who meets whom):
+    preference points, and seats missing to a table's ``min_size``, at their weights."""
+    present = np.flatnonzero(row >= 0)
+    sizes = np.bincount(row[present], minlength=problem.n_stations)
+    below = (sizes > 0) & (sizes < problem.min_size)
+    shortfall = int((problem.min_size - sizes)[below].sum())
+    points = float(problem.pref[present, row[present]].sum())
+    return problem.weights["preferences"] * points - problem.weights["min_size"] * shortfall
