@@ -5,7 +5,7 @@ where the free seats are, and the local search moves people only into free seats
 that shrinks a group at a large table and fills a small one leaves the free seat where no
 group wants it: 52 people at 7 tables of 9-11 for 4 rounds ended with a group of 9 at a table
 of 9 and two people at a table of 10 in three rounds (809 new pairs); with the groups moved to
-the tables that fit them between the searches' stages, 825-853. ``by_size`` does that move:
+the tables that fit them before each of the searches' stages, 852. ``by_size`` does that move:
 people keep their groups, groups change tables.
 """
 
