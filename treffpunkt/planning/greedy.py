@@ -38,7 +38,10 @@ def greedy_plan(problem: Problem, seed: int, attempts: int = FILL_ATTEMPTS,
     seating gets stuck, up to ``attempts`` seeds are tried. OutOfTime when a round would
     start after ``deadline`` (``time.perf_counter()``): each costs N x N work, 1-2 s at
     10,000 people."""
-    fill = lambda s: _greedy_once(problem, s, deadline, empty_plan(problem))  # noqa: E731
+
+    def fill(attempt_seed: int) -> np.ndarray:
+        return _greedy_once(problem, attempt_seed, deadline, empty_plan(problem))
+
     plan = with_retries(fill, problem, seed, attempts)
     return staff(problem, plan) if staffed else plan
 

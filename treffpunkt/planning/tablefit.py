@@ -35,11 +35,11 @@ def by_size(problem: Problem, assign: np.ndarray) -> np.ndarray:
         value = _placement_values(problem, row, sizes)
         if value.any():
             groups = _exchanged(problem, value, groups, tables)
-        moved = row.copy()
-        for group, table in zip(groups, tables, strict=True):
-            moved[row == group] = table
-        if _placement(problem, moved) >= _placement(problem, row):
-            x[r] = moved
+            if value[groups, tables].sum() < value[tables, tables].sum() - 1e-9:
+                continue  # the move would lose preference points or min_size seats
+        table_of = np.arange(problem.n_stations)
+        table_of[groups] = tables
+        x[r] = np.where(row >= 0, table_of[row], -1)
     return x
 
 
@@ -70,14 +70,3 @@ def _exchanged(problem: Problem, value: np.ndarray, groups: np.ndarray,
                 break
             groups[at[a]], groups[at[b]] = groups[at[b]], groups[at[a]]
     return groups
-
-
-def _placement(problem: Problem, row: np.ndarray) -> float:
-    """The objective's terms of one round that depend on the tables (not on who meets whom):
-    preference points, and seats missing to a table's ``min_size``, at their weights."""
-    present = np.flatnonzero(row >= 0)
-    sizes = np.bincount(row[present], minlength=problem.n_stations)
-    below = (sizes > 0) & (sizes < problem.min_size)
-    shortfall = int((problem.min_size - sizes)[below].sum())
-    points = float(problem.pref[present, row[present]].sum())
-    return problem.weights["preferences"] * points - problem.weights["min_size"] * shortfall
