@@ -1,0 +1,322 @@
+"""Two-round stations meetings: the group sizes first, then who goes where.
+
+With two rounds and no revisits a mover's schedule is a code (a, b): station a in the first
+round, b != a in the second. Two people meet where they share a station in a round, twice
+only on the same code, so the pairs met are
+
+    sum_a C(r_a, 2) + sum_b C(c_b, 2) - sum_{a != b} C(n_ab, 2) - (hosts together twice)
+
+with r_a, c_b the people at station a in the first round and at b in the second (hosts,
+people there for one round only, movers) and n_ab the movers on code (a, b). For given sizes
+the crossing counts n_ab are best as even as possible; their least sum of C(n_ab, 2) is a
+transport problem with convex costs (a unit more on a cell costs n_ab), solved exactly by
+successive shortest paths in its residual graph (rows: first-round stations, columns:
+second-round stations). A mover's seat moved from station a to a2 in one round is one unit
+rerouted along the shortest path between them, so the crossing cost stays at its exact
+least while the sizes change.
+
+The search: from seeded random sizes, steepest ascent over such moves and over the seats of
+the one-round people, every move's gain from one all-pairs shortest path table
+(Floyd-Warshall with numpy over 2K nodes); the best of ``STARTS`` starts. The sizes have
+local optima far apart that searches moving one person at a time rarely cross (67 people
+at 4 stations of 13-29: 1,055-1,094 pairs from different starts, 1,106 the best known;
+the plan 1,062 new pairs from the code search, 1,082 from here). A seat
+below the staffing floor costs more than any pairs.
+
+People are then dealt to the codes: colleagues and known pairs (not in the size model) kept
+apart and preferences met by dealing in seeded order and exchanging whole codes between two
+people (the sizes and crossings stay as they are). The local search after it mends the
+category mix and what the exchanges left.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .feasibility import fixed_load, seat_hosts, staff_floor
+from .request import Problem
+
+NAME = "two-round sizes"  # the method as plans report it
+MAX_STATIONS = 6  # beyond, the code search and local search do as well (9 stations: no gain)
+STARTS = 12  # climbs from random sizes, fewer where a climb moves many people:
+START_WORK = 2_400  # movers x starts (each climb costs a few shortest-path tables per mover)
+MIN_STARTS = 2
+EXCHANGE_PASSES = 8  # passes of code exchanges; each pass that finds none ends them
+
+
+def applies(problem: Problem) -> bool:
+    """Stations mode with two rounds to plan, none held, and at most MAX_STATIONS stations."""
+    return (
+        problem.mode == "stations"
+        and problem.no_revisit
+        and problem.n_rounds == 2
+        and problem.n_frozen == 0
+        and problem.n_stations <= MAX_STATIONS
+    )
+
+
+class Sizes:
+    """Movers' code counts ``n`` (K, K) at their least crossing cost for the sizes, and the
+    one-round people per round and station ``single`` (2, K)."""
+
+    def __init__(self, problem: Problem, movers: int, singles: np.ndarray):
+        self.k = problem.n_stations
+        self.capacity = problem.capacity
+        self.load = fixed_load(problem)  # hosts
+        self.floor = staff_floor(problem)
+        self.penalty = float(problem.n_people)  # a seat below the floor outweighs any pairs
+        self.movers = movers
+        self.singles = singles  # (2,) one-round people per round
+        self.n = np.zeros((self.k, self.k), dtype=np.int64)
+        self.single = np.zeros((2, self.k), dtype=np.int64)
+
+    def sizes(self) -> np.ndarray:
+        """(2, K) people per round and station."""
+        return self.load + self.single + np.stack([self.n.sum(axis=1), self.n.sum(axis=0)])
+
+    def pairs(self) -> float:
+        """Pairs met (up to the hosts' constant) less the floor penalty."""
+        sizes = self.sizes()
+        together = (sizes * (sizes - 1) // 2).sum() - (self.n * (self.n - 1) // 2).sum()
+        return float(together) - self.penalty * np.maximum(self.floor - sizes, 0).sum()
+
+    def edges(self) -> np.ndarray:
+        """(2K, 2K) residual graph (nodes: K rows, then K columns): row a -> column b adds a
+        mover on (a, b) (cost n_ab), column b -> row a takes one off (cost 1 - n_ab, where
+        n_ab > 0); inf where there is no edge."""
+        k, n = self.k, self.n
+        w = np.full((2 * k, 2 * k), np.inf)
+        w[:k, k:] = np.where(~np.eye(k, dtype=bool), n, np.inf)
+        w[k:, :k] = np.where(n.T > 0, 1 - n.T, np.inf)
+        return w
+
+    def distances(self) -> tuple[np.ndarray, np.ndarray]:
+        """All-pairs shortest paths (Floyd-Warshall) and the predecessor table: ``pred[s,
+        t]`` is the node before t on the path from s."""
+        d = self.edges()
+        np.fill_diagonal(d, 0)
+        pred = np.repeat(np.arange(len(d))[:, None], len(d), axis=1)
+        for via in range(len(d)):
+            through = d[:, via : via + 1] + d[via : via + 1, :]
+            better = through < d - 1e-9
+            d = np.where(better, through, d)
+            pred = np.where(better, pred[via][None, :], pred)
+        return d, pred
+
+    def reroute(self, before: np.ndarray, source: int, target: int) -> None:
+        """Move one unit along the path from ``source`` to ``target`` whose node before each
+        node is ``before[node]``."""
+        k, node = self.k, target
+        for _ in range(2 * k):
+            if node == source:
+                return
+            prior = int(before[node])
+            if prior < k:  # row -> column: one more mover on (prior, node)
+                self.n[prior, node - k] += 1
+            else:  # column -> row: one fewer on (node, prior)
+                self.n[node, prior - k] -= 1
+            node = prior
+        raise AssertionError("no path: the crossings were not at their least")
+
+    def fill(self, rows: np.ndarray, columns: np.ndarray) -> None:
+        """Movers on codes with these first- and second-round counts, crossings at their
+        least: successive shortest paths from no movers, each from the rows with movers
+        left (Bellman-Ford from all of them at once) to the cheapest column still short."""
+        rows, columns = rows.copy(), columns.copy()
+        k = self.k
+        for _ in range(self.movers):
+            w = self.edges()
+            d = np.concatenate([np.where(rows > 0, 0.0, np.inf), np.full(k, np.inf)])
+            before = np.full(2 * k, -1)
+            for _ in range(2 * k):
+                through = d[:, None] + w
+                best = through.argmin(axis=0)
+                value = through[best, np.arange(2 * k)]
+                better = value < d - 1e-9
+                if not better.any():
+                    break
+                d = np.where(better, value, d)
+                before = np.where(better, best, before)
+            b = int(np.argmin(np.where(columns > 0, d[k:], np.inf)))
+            node = k + b
+            while before[node] >= 0:  # back to the row the path starts from
+                node = int(before[node])
+            self.reroute(before, node, k + b)
+            rows[node] -= 1
+            columns[b] -= 1
+
+    def best_move(self) -> tuple[float, tuple] | None:
+        """The move with the largest gain (> 0): ("mover" | "single", round, from, to)."""
+        sizes = self.sizes()
+        d, pred = self.distances()
+        k = self.k
+        best: tuple[float, tuple] | None = None
+        for r in range(2):
+            size = sizes[r]
+            below_after = (size - 1 < self.floor[r]).astype(float)
+            below_now = (size < self.floor[r]).astype(float)
+            gain = size[None, :] - (size[:, None] - 1) - self.penalty * (
+                below_after[:, None] - below_now[None, :])  # fmt: skip
+            allowed = (size[None, :] < self.capacity[None, :]) & ~np.eye(k, dtype=bool)
+            rerouted = d[:k, :k].T if r == 0 else d[k:, k:]  # row a2 -> a / column b -> b2
+            for kind, extra, has in (("mover", rerouted, True),
+                                     ("single", 0.0, self.single[r] > 0)):  # fmt: skip
+                total = np.where(allowed & np.asarray(has)[..., None], gain - extra, -np.inf)
+                flat = int(np.argmax(total))
+                value = float(total.flat[flat])
+                if value > 1e-9 and (best is None or value > best[0] + 1e-9):
+                    best = (value, (kind, r, *divmod(flat, k), pred))
+        return best
+
+    def climb(self) -> None:
+        """Steepest ascent until no move gains."""
+        while (found := self.best_move()) is not None:
+            kind, r, a, a2, pred = found[1]
+            if kind == "single":
+                self.single[r, a] -= 1
+                self.single[r, a2] += 1
+            elif r == 0:
+                self.reroute(pred[a2], a2, a)
+            else:
+                self.reroute(pred[self.k + a], self.k + a, self.k + a2)
+
+
+def best_sizes(problem: Problem, movers: int, singles: np.ndarray) -> Sizes | None:
+    """The best of up to STARTS climbs from seeded random sizes (``START_WORK``); None where
+    no random seating of the movers fits the capacities."""
+    rng = np.random.default_rng(problem.seed)
+    best: Sizes | None = None
+    for _ in range(int(np.clip(START_WORK // max(movers, 1), MIN_STARTS, STARTS))):
+        sizes = _random_start(problem, movers, singles, rng)
+        if sizes is None:
+            continue
+        sizes.climb()
+        if best is None or sizes.pairs() > best.pairs():
+            best = sizes
+    return best
+
+
+def _random_start(problem: Problem, movers: int, singles: np.ndarray,
+                  rng: np.random.Generator) -> Sizes | None:  # fmt: skip
+    """Sizes drawn as if everybody took a random free seat in each round (seats without
+    replacement); None where the seats are too few."""
+    sizes = Sizes(problem, movers, singles)
+    room = problem.capacity[None, :] - sizes.load
+    if movers + singles.max(initial=0) > room.sum(axis=1).min():
+        return None
+    rows, columns = (rng.multivariate_hypergeometric(room[r], movers) for r in range(2))
+    if not _apart(rows, columns, room[1], movers):
+        return None
+    for r, people in enumerate(singles):
+        taken = rows if r == 0 else columns
+        sizes.single[r] = rng.multivariate_hypergeometric(room[r] - taken, int(people))
+    sizes.fill(rows, columns)
+    return sizes
+
+
+def _apart(rows: np.ndarray, columns: np.ndarray, room: np.ndarray, movers: int) -> bool:
+    """Make the second-round counts leave every station's first-round movers a station to
+    go to (rows + columns <= movers), each excess moved to the station with the most room
+    left (changed in place); False where there is none."""
+    for a in np.flatnonzero(rows + columns > movers):
+        for _ in range(int(rows[a] + columns[a] - movers)):
+            left = np.where(rows + columns < movers, room - columns, 0)
+            left[a] = 0
+            if left.max(initial=0) <= 0:
+                return False
+            columns[a] -= 1
+            columns[int(np.argmax(left))] += 1
+    return True
+
+
+def build(problem: Problem, deadline: float) -> np.ndarray | None:
+    """The plan of the best sizes found, people dealt to its codes; None where the random
+    starts found no seating."""
+    movable = problem.fixed < 0
+    both = movable & problem.present.all(axis=0)
+    only = [movable & problem.present[r] & ~problem.present[1 - r] for r in range(2)]
+    sizes = best_sizes(problem, int(both.sum()), np.array([int(o.sum()) for o in only]))
+    if sizes is None:
+        return None
+    return _deal(problem, sizes, np.flatnonzero(both), [np.flatnonzero(o) for o in only])
+
+
+def _deal(problem: Problem, sizes: Sizes, movers: np.ndarray, singles: list) -> np.ndarray:
+    """Movers on the codes of ``sizes``, one-round people on its seats: each in seeded order
+    where the pairs met cost least (``_pair_costs``) less preference points, then whole codes
+    exchanged (``_exchange``)."""
+    rng = np.random.default_rng(problem.seed)
+    assign = seat_hosts(problem, np.full((2, problem.n_people), -1, dtype=np.int64))
+    cost = _pair_costs(problem)
+    codes = np.argwhere(~np.eye(problem.n_stations, dtype=bool))  # (U, 2)
+    meets = _meets(codes.T[:, :, None], codes.T[:, None, :]).astype(float)  # (U, U)
+    carrying = _carrying(problem, cost, codes, assign)
+    left = sizes.n[codes[:, 0], codes[:, 1]]
+    for i in rng.permutation(movers):
+        u = int(np.argmin(np.where(left > 0, carrying[i], np.inf)))
+        assign[:, i] = codes[u]
+        left[u] -= 1
+        carrying += np.outer(cost[:, i], meets[u])
+    for r, people in enumerate(singles):
+        seats = sizes.single[r].copy()
+        for i in rng.permutation(people):
+            at = assign[r][None, :] == np.arange(problem.n_stations)[:, None]  # (K, N)
+            price = at @ cost[i] - problem.weights["preferences"] * problem.pref[i]
+            k = int(np.argmin(np.where(seats > 0, price, np.inf)))
+            assign[r, i] = k
+            seats[k] -= 1
+    return _exchange(problem, assign, movers, cost, codes, meets)
+
+
+def _pair_costs(problem: Problem) -> np.ndarray:
+    """(N, N) cost of two people meeting where the size model counted a new contact: a
+    pair lost where they know each other or are colleagues, and the colleague weight."""
+    w = problem.weights
+    return (~problem.valuable & ~np.eye(problem.n_people, dtype=bool)) * w["new_pairs"] + (
+        problem.colleague * w["colleagues"])  # fmt: skip
+
+
+def _carrying(problem: Problem, cost: np.ndarray, codes: np.ndarray,
+              assign: np.ndarray) -> np.ndarray:  # fmt: skip
+    """(N, U) each person's cost of carrying each code among everybody as seated: the pairs
+    met (``_pair_costs``) less preference points at their weight."""
+    seated = _meets(codes.T[:, :, None], assign[:, None, :]).astype(float)  # (U, N)
+    points = problem.pref[:, codes[:, 0]] + problem.pref[:, codes[:, 1]]
+    return cost @ seated.T - problem.weights["preferences"] * points
+
+
+def _exchange(problem: Problem, assign: np.ndarray, movers: np.ndarray, cost: np.ndarray,
+              codes: np.ndarray, meets: np.ndarray) -> np.ndarray:  # fmt: skip
+    """Exchange the codes of two movers while that lowers the cost of who meets whom less
+    preference points; each pass gives every mover the best exchange it has, if it gains.
+
+    With A[x, u] x's cost of carrying code u as everybody is seated, exchanging i's code c_i
+    with j's c_j gains A[i, c_i] + A[j, c_j] - A[i, c_j] - A[j, c_i], plus twice the pair's own
+    cost where c_i and c_j do not meet (each A counted the other on the other's own code)."""
+    carrying = _carrying(problem, cost, codes, assign)
+    index = np.full((problem.n_stations,) * 2, -1)
+    index[codes[:, 0], codes[:, 1]] = np.arange(len(codes))
+    code = index[assign[0, movers], assign[1, movers]]  # (M,) code of each mover
+    for _ in range(EXCHANGE_PASSES):
+        changed = False
+        for m, i in enumerate(movers):
+            c = code[m]
+            apart = 2 * cost[movers, i] * (1 - meets[c, code])
+            gains = carrying[i, c] + carrying[movers, code] - carrying[i, code] + apart
+            gains -= carrying[movers, c]
+            best = int(np.argmax(gains))
+            if gains[best] <= 1e-9:
+                continue
+            j, d = movers[best], code[best]
+            carrying += np.outer(cost[:, i] - cost[:, j], meets[d] - meets[c])
+            code[m], code[best] = d, c
+            assign[:, [i, j]] = assign[:, [j, i]]
+            changed = True
+        if not changed:
+            break
+    return assign
+
+
+def _meets(code: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """Whether carriers of the codes (first axis: round) share a station in some round."""
+    return (code[0] == other[0]) | (code[1] == other[1])
