@@ -121,7 +121,8 @@ def test_only_for_two_open_rounds_of_stations_and_few_stations():
     assert tworounds.applies(parse_request(stations([5, 5, 5], 12)))
     assert not tworounds.applies(parse_request({**stations([5, 5, 5], 12), "rounds": 3}))
     assert not tworounds.applies(parse_request({**stations([5, 5, 5], 12), "mode": "tables"}))
-    assert not tworounds.applies(parse_request(stations([3] * 7, 12)))
+    assert tworounds.applies(parse_request(stations([3] * 12, 12)))
+    assert not tworounds.applies(parse_request(stations([3] * 13, 12)))
 
 
 def _rounds(problem, assign) -> list[dict]:

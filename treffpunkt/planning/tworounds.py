@@ -16,8 +16,9 @@ rerouted along the shortest path between them, so the crossing cost stays at its
 least while the sizes change.
 
 The search: from seeded random sizes, steepest ascent over such moves and over the seats of
-the one-round people, every move's gain from one all-pairs shortest path table
-(Floyd-Warshall with numpy over 2K nodes); the best of ``STARTS`` starts. The sizes have
+the one-round people, every move's gain from one all-pairs shortest path table (min-plus
+squaring with numpy over 2K nodes), the move's path then found by Bellman-Ford; the best of
+up to ``STARTS`` starts. The sizes have
 local optima far apart that searches moving one person at a time rarely cross (67 people
 at 4 stations of 13-29: 1,055-1,094 pairs from different starts, 1,106 the best known;
 the plan 1,062 new pairs from the code search, 1,082 from here). A seat
@@ -37,15 +38,17 @@ from .feasibility import fixed_load, seat_hosts, staff_floor
 from .request import Problem
 
 NAME = "two-round sizes"  # the method as plans report it
-MAX_STATIONS = 6  # beyond, the code search and local search do as well (9 stations: no gain)
+MAX_STATIONS = 12  # a shortest-path table per step: (2K)^3 sums
 STARTS = 12  # climbs from random sizes, fewer where a climb moves many people:
-START_WORK = 2_400  # movers x starts (each climb costs a few shortest-path tables per mover)
+START_WORK = 6_000  # movers x stations x starts (a climb's steps grow with the movers, each
+# step's shortest paths with the stations)
 MIN_STARTS = 2
 EXCHANGE_PASSES = 8  # passes of code exchanges; each pass that finds none ends them
 
 
 def applies(problem: Problem) -> bool:
-    """Stations mode with two rounds to plan, none held, and at most MAX_STATIONS stations."""
+    """Stations mode with two rounds to plan, none held, and at most MAX_STATIONS stations
+    (where it also runs instead of the code-count search, ``structured.py``)."""
     return (
         problem.mode == "stations"
         and problem.no_revisit
@@ -90,33 +93,53 @@ class Sizes:
         w[k:, :k] = np.where(n.T > 0, 1 - n.T, np.inf)
         return w
 
-    def distances(self) -> tuple[np.ndarray, np.ndarray]:
-        """All-pairs shortest paths (Floyd-Warshall) and the predecessor table: ``pred[s,
-        t]`` is the node before t on the path from s."""
+    def distances(self) -> np.ndarray:
+        """All-pairs shortest path lengths: min-plus squaring of the edge table (paths of
+        up to 2^s edges after s squarings; no negative cycles while the crossings are at
+        their least)."""
         d = self.edges()
         np.fill_diagonal(d, 0)
-        pred = np.repeat(np.arange(len(d))[:, None], len(d), axis=1)
-        for via in range(len(d)):
-            through = d[:, via : via + 1] + d[via : via + 1, :]
-            better = through < d - 1e-9
-            d = np.where(better, through, d)
-            pred = np.where(better, pred[via][None, :], pred)
-        return d, pred
+        for _ in range(int(np.ceil(np.log2(len(d))))):
+            d = (d[:, :, None] + d[None, :, :]).min(axis=1)
+        return d
 
-    def reroute(self, before: np.ndarray, source: int, target: int) -> None:
-        """Move one unit along the path from ``source`` to ``target`` whose node before each
-        node is ``before[node]``."""
+    def shortest_from(self, start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Bellman-Ford from the nodes with a finite ``start`` length: the shortest lengths
+        and the node before each node on its path (-1 for a start node and where none
+        leads)."""
+        w = self.edges()
+        d, before = start.astype(float), np.full(len(start), -1)
+        for _ in range(len(start)):
+            through = d[:, None] + w
+            best = through.argmin(axis=0)
+            value = through[best, np.arange(len(start))]
+            better = value < d - 1e-9
+            if not better.any():
+                break
+            d = np.where(better, value, d)
+            before = np.where(better, best, before)
+        return d, before
+
+    def reroute(self, source: int, target: int) -> None:
+        """Move one unit along the shortest path from ``source`` to ``target`` (nodes)."""
+        start = np.full(2 * self.k, np.inf)
+        start[source] = 0
+        self._along(self.shortest_from(start)[1], target)
+
+    def _along(self, before: np.ndarray, target: int) -> int:
+        """Move one unit along the path to ``target`` whose node before each node is
+        ``before[node]``; the node it starts from."""
         k, node = self.k, target
         for _ in range(2 * k):
-            if node == source:
-                return
             prior = int(before[node])
+            if prior < 0:
+                return node
             if prior < k:  # row -> column: one more mover on (prior, node)
                 self.n[prior, node - k] += 1
             else:  # column -> row: one fewer on (node, prior)
                 self.n[node, prior - k] -= 1
             node = prior
-        raise AssertionError("no path: the crossings were not at their least")
+        raise AssertionError("a cycle: the crossings were not at their least")
 
     def fill(self, rows: np.ndarray, columns: np.ndarray) -> None:
         """Movers on codes with these first- and second-round counts, crossings at their
@@ -125,30 +148,16 @@ class Sizes:
         rows, columns = rows.copy(), columns.copy()
         k = self.k
         for _ in range(self.movers):
-            w = self.edges()
-            d = np.concatenate([np.where(rows > 0, 0.0, np.inf), np.full(k, np.inf)])
-            before = np.full(2 * k, -1)
-            for _ in range(2 * k):
-                through = d[:, None] + w
-                best = through.argmin(axis=0)
-                value = through[best, np.arange(2 * k)]
-                better = value < d - 1e-9
-                if not better.any():
-                    break
-                d = np.where(better, value, d)
-                before = np.where(better, best, before)
+            start = np.concatenate([np.where(rows > 0, 0.0, np.inf), np.full(k, np.inf)])
+            d, before = self.shortest_from(start)
             b = int(np.argmin(np.where(columns > 0, d[k:], np.inf)))
-            node = k + b
-            while before[node] >= 0:  # back to the row the path starts from
-                node = int(before[node])
-            self.reroute(before, node, k + b)
-            rows[node] -= 1
+            rows[self._along(before, k + b)] -= 1
             columns[b] -= 1
 
     def best_move(self) -> tuple[float, tuple] | None:
         """The move with the largest gain (> 0): ("mover" | "single", round, from, to)."""
         sizes = self.sizes()
-        d, pred = self.distances()
+        d = self.distances()
         k = self.k
         best: tuple[float, tuple] | None = None
         for r in range(2):
@@ -165,20 +174,20 @@ class Sizes:
                 flat = int(np.argmax(total))
                 value = float(total.flat[flat])
                 if value > 1e-9 and (best is None or value > best[0] + 1e-9):
-                    best = (value, (kind, r, *divmod(flat, k), pred))
+                    best = (value, (kind, r, *divmod(flat, k)))
         return best
 
     def climb(self) -> None:
         """Steepest ascent until no move gains."""
         while (found := self.best_move()) is not None:
-            kind, r, a, a2, pred = found[1]
+            kind, r, a, a2 = found[1]
             if kind == "single":
                 self.single[r, a] -= 1
                 self.single[r, a2] += 1
             elif r == 0:
-                self.reroute(pred[a2], a2, a)
+                self.reroute(a2, a)
             else:
-                self.reroute(pred[self.k + a], self.k + a, self.k + a2)
+                self.reroute(self.k + a, self.k + a2)
 
 
 def best_sizes(problem: Problem, movers: int, singles: np.ndarray) -> Sizes | None:
@@ -186,7 +195,8 @@ def best_sizes(problem: Problem, movers: int, singles: np.ndarray) -> Sizes | No
     no random seating of the movers fits the capacities."""
     rng = np.random.default_rng(problem.seed)
     best: Sizes | None = None
-    for _ in range(int(np.clip(START_WORK // max(movers, 1), MIN_STARTS, STARTS))):
+    sizes_k = problem.n_stations
+    for _ in range(int(np.clip(START_WORK // max(movers * sizes_k, 1), MIN_STARTS, STARTS))):
         sizes = _random_start(problem, movers, singles, rng)
         if sizes is None:
             continue
