@@ -212,7 +212,7 @@ def _random_start(problem: Problem, movers: int, singles: np.ndarray,
     replacement); None where the seats are too few."""
     sizes = Sizes(problem, movers, singles)
     room = problem.capacity[None, :] - sizes.load
-    if movers + singles.max(initial=0) > room.sum(axis=1).min():
+    if (movers + singles > room.sum(axis=1)).any():
         return None
     rows, columns = (rng.multivariate_hypergeometric(room[r], movers) for r in range(2))
     if not _apart(rows, columns, room[1], movers):
