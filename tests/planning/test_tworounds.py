@@ -77,7 +77,7 @@ def test_the_size_model_counts_the_pairs_the_plan_meets():
 def test_the_crossings_are_at_their_least_for_the_sizes():
     problem = parse_request(stations([6, 5, 4], 12))
     for rows, columns in [([6, 4, 2], [2, 5, 5]), ([4, 4, 4], [4, 4, 4]), ([6, 5, 1], [1, 5, 6])]:
-        sizes = tworounds.Sizes(problem, 12, np.array([0, 0]))
+        sizes = tworounds.Sizes(problem, 12)
         sizes.fill(np.array(rows), np.array(columns))
         least = min(
             int((n * (n - 1) // 2).sum())

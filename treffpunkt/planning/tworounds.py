@@ -62,14 +62,13 @@ class Sizes:
     """Movers' code counts ``n`` (K, K) at their least crossing cost for the sizes, and the
     one-round people per round and station ``single`` (2, K)."""
 
-    def __init__(self, problem: Problem, movers: int, singles: np.ndarray):
+    def __init__(self, problem: Problem, movers: int):
         self.k = problem.n_stations
         self.capacity = problem.capacity
         self.load = fixed_load(problem)  # hosts
         self.floor = staff_floor(problem)
         self.penalty = float(problem.n_people)  # a seat below the floor outweighs any pairs
         self.movers = movers
-        self.singles = singles  # (2,) one-round people per round
         self.n = np.zeros((self.k, self.k), dtype=np.int64)
         self.single = np.zeros((2, self.k), dtype=np.int64)
 
@@ -156,26 +155,28 @@ class Sizes:
 
     def best_move(self) -> tuple[float, tuple] | None:
         """The move with the largest gain (> 0): ("mover" | "single", round, from, to)."""
-        sizes = self.sizes()
-        d = self.distances()
-        k = self.k
+        sizes, d, k = self.sizes(), self.distances(), self.k
+        rerouted = (d[:k, :k].T, d[k:, k:])  # crossings: row a2 -> a, column b -> b2
         best: tuple[float, tuple] | None = None
         for r in range(2):
-            size = sizes[r]
-            below_after = (size - 1 < self.floor[r]).astype(float)
-            below_now = (size < self.floor[r]).astype(float)
-            gain = size[None, :] - (size[:, None] - 1) - self.penalty * (
-                below_after[:, None] - below_now[None, :])  # fmt: skip
-            allowed = (size[None, :] < self.capacity[None, :]) & ~np.eye(k, dtype=bool)
-            rerouted = d[:k, :k].T if r == 0 else d[k:, k:]  # row a2 -> a / column b -> b2
-            for kind, extra, has in (("mover", rerouted, True),
-                                     ("single", 0.0, self.single[r] > 0)):  # fmt: skip
-                total = np.where(allowed & np.asarray(has)[..., None], gain - extra, -np.inf)
+            gain = self._seat_gains(sizes[r], r)
+            singles = np.where(self.single[r][:, None] > 0, gain, -np.inf)
+            for kind, total in (("mover", gain - rerouted[r]), ("single", singles)):
                 flat = int(np.argmax(total))
                 value = float(total.flat[flat])
                 if value > 1e-9 and (best is None or value > best[0] + 1e-9):
                     best = (value, (kind, r, *divmod(flat, k)))
         return best
+
+    def _seat_gains(self, size: np.ndarray, r: int) -> np.ndarray:
+        """(K, K) pairs gained in round ``r`` by a seat moved from station a to a2 (the
+        crossings aside), seats below the floor priced; -inf where a2 is a or full."""
+        below_after = (size - 1 < self.floor[r]).astype(float)
+        below_now = (size < self.floor[r]).astype(float)
+        gain = (size[None, :] - (size[:, None] - 1)).astype(float)
+        gain -= self.penalty * (below_after[:, None] - below_now[None, :])
+        allowed = (size[None, :] < self.capacity[None, :]) & ~np.eye(self.k, dtype=bool)
+        return np.where(allowed, gain, -np.inf)
 
     def climb(self) -> None:
         """Steepest ascent until no move gains."""
@@ -210,7 +211,7 @@ def _random_start(problem: Problem, movers: int, singles: np.ndarray,
                   rng: np.random.Generator) -> Sizes | None:  # fmt: skip
     """Sizes drawn as if everybody took a random free seat in each round (seats without
     replacement); None where the seats are too few."""
-    sizes = Sizes(problem, movers, singles)
+    sizes = Sizes(problem, movers)
     room = problem.capacity[None, :] - sizes.load
     if (movers + singles > room.sum(axis=1)).any():
         return None
