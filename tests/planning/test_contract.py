@@ -4,6 +4,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from treffpunkt.planning import PlanningError, evaluate, plan
@@ -120,3 +121,15 @@ def test_a_min_size_above_the_number_of_participants_counts_as_everybody():
     apart = evaluate(request, [{"a": ["p0", "p1", "p2"], "b": ["p3", "p4", "p5"]}])
     assert (together["groups_below_min_size"], together["min_size_shortfall"]) == (0, 0)
     assert (apart["groups_below_min_size"], apart["min_size_shortfall"]) == (1, 3)
+
+
+def test_pairs_without_a_new_contact_are_known_colleagues_or_met_in_a_held_round():
+    # p0 and p5 share organisation o0; p1 and p2 are known; in the held round p3 met p4, and
+    # p1, p2 and p5 met
+    names = ["p3", "p4", "p6", "p7", "p8", "p9", "p0", "p10", "p11", "p12", "p13", "p14"]
+    held = [{"a": names[:6], "b": names[6:], "c": ["p1", "p2", "p5"]}]
+    problem = parse_request(small_request(known_pairs=[["p1", "p2"]], frozen_rounds=held))
+    pairs = {(int(i), int(j)) for i, j in np.argwhere(problem.worthless[:6, :6]) if i < j}
+
+    assert pairs == {(0, 5), (1, 2), (1, 5), (2, 5), (3, 4)}
+    assert not problem.worthless.diagonal().any()

@@ -96,12 +96,15 @@ def test_exchanging_codes_parts_colleagues_and_keeps_the_sizes():
     cost = tworounds._pair_costs(problem)
     codes = np.argwhere(~np.eye(3, dtype=bool))
     meets = tworounds._meets(codes.T[:, :, None], codes.T[:, None, :]).astype(float)
-    exchanged = tworounds._exchange(problem, assign.copy(), np.arange(6), cost, codes, meets)
+    carrying = tworounds._carrying(problem, cost, codes, assign)
+    exchanged = tworounds._exchange(problem, assign.copy(), np.arange(6), cost, codes, meets,
+                                    carrying)  # fmt: skip
 
     assert objective_terms(problem, assign)["colleagues"] == 6
     assert objective_terms(problem, exchanged)["colleagues"] == 0
-    codes = sorted(map(tuple, exchanged.T.tolist()))
-    assert codes == sorted(map(tuple, assign.T.tolist()))
+    assert sorted(map(tuple, exchanged.T.tolist())) == sorted(map(tuple, assign.T.tolist()))
+    # the table of carrying costs was kept up to date exchange by exchange
+    assert (carrying == tworounds._carrying(problem, cost, codes, exchanged)).all()
 
 
 def test_the_planner_uses_the_sizes_where_they_beat_the_code_search(monkeypatch):

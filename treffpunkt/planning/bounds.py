@@ -28,7 +28,6 @@ from __future__ import annotations
 import numpy as np
 
 from .feasibility import fixed_load, staff_floor
-from .metrics import meet_counts
 from .request import Problem
 
 MAX_PARTIAL_DP = 8  # partial attendees per round tracked exactly in the pigeonhole programme
@@ -50,13 +49,12 @@ def upper_bound(problem: Problem, *, staffed: bool = False) -> int:
     """Proven upper bound on new pairs for ``problem`` (see module docstring); with
     ``staffed``, on the plans that keep every station at its staffing floor."""
     open_rounds = list(range(problem.n_frozen, problem.n_rounds))
-    met_before = meet_counts(problem.frozen) > 0
-    valuable = problem.valuable
+    met_before, valuable = problem.met_before, problem.valuable
     new_frozen = int((valuable & met_before).sum() // 2)
     reachable = _reachable(problem, open_rounds) & valuable & ~met_before
     per_person = _per_person(problem, open_rounds, reachable, valuable & met_before)
     bounds = [new_frozen + int(reachable.sum() // 2), per_person]
-    forced = forced_worthless(problem, open_rounds, ~valuable | met_before)
+    forced = forced_worthless(problem, open_rounds, problem.worthless)
     if open_rounds:
         low = staff_floor(problem) if staffed else fixed_load(problem)
         phis = _phi_tables(problem, open_rounds)  # bounds 3 and 5 share them

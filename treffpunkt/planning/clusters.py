@@ -283,9 +283,7 @@ def _build_from(problem: Problem, schedule: np.ndarray | None, *,
     if sizes is None:
         return None
     rng = np.random.default_rng(problem.seed)
-    worthless = ~problem.valuable
-    np.fill_diagonal(worthless, False)
-    cluster_of = deal(problem, schedule, sizes, movers, worthless, rng)
+    cluster_of = deal(problem, schedule, sizes, movers, rng)
     assign = np.full((problem.n_rounds, problem.n_people), -1, dtype=np.int64)
     dealt = cluster_of >= 0
     assign[:, movers[dealt]] = schedule[:, cluster_of[dealt]]

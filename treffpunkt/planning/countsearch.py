@@ -38,7 +38,6 @@ from .codes import _code_space
 from .errors import PlanningError
 from .feasibility import fixed_load, seat_hosts, staff_floor
 from .greedy import greedy_or_repaired
-from .metrics import meet_counts
 from .request import Problem
 
 NAME = "code-count search"  # the method as plans report it (engine.py gives it a rival)
@@ -166,9 +165,7 @@ class CodeAnnealer:
         """Per person, the others whose meeting brings no new contact, and the colleagues
         among them (each shared round costs the colleague weight, in pairs)."""
         p, people = self.p, self.people
-        self.met_before = meet_counts(p.frozen) > 0  # in held rounds: no new contact now
-        worthless = ~p.valuable[np.ix_(people, people)] | self.met_before[np.ix_(people, people)]
-        np.fill_diagonal(worthless, False)
+        worthless = p.worthless[np.ix_(people, people)]
         self.worthless = [np.flatnonzero(row) for row in worthless]
         self.colleagues = [np.flatnonzero(row) for row in p.colleague[np.ix_(people, people)]]
         new = p.weights["new_pairs"]
@@ -190,7 +187,7 @@ class CodeAnnealer:
         for g, (lo, hi) in enumerate(self.span):  # one product per group, not per person
             mine = np.flatnonzero(group_of == g)
             people = self.people[mine]
-            worth = p.valuable[np.ix_(people, hosts)] & ~self.met_before[np.ix_(people, hosts)]
+            worth = ~p.worthless[np.ix_(people, hosts)]
             cost = worth.astype(float) @ (shared[lo:hi] == 0).T
             colleague = p.colleague[np.ix_(people, hosts)].astype(float) @ shared[lo:hi].T
             cost += self.colleague_cost * colleague

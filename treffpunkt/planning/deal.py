@@ -42,10 +42,9 @@ def parallel_classes(meets: np.ndarray) -> np.ndarray:
     return label
 
 
-def _order(problem: Problem, people: np.ndarray, worthless: np.ndarray,
-           rng: np.random.Generator) -> np.ndarray:  # fmt: skip
+def _order(problem: Problem, people: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Clique members first, clique by clique; then by worthless degree; seeded ties."""
-    sub = worthless[np.ix_(people, people)]
+    sub = problem.worthless[np.ix_(people, people)]
     cliques = worthless_cliques(sub, problem.n_stations)
     rank = np.full(people.size, -1.0)
     for n, clique in enumerate(cliques):
@@ -58,10 +57,11 @@ def _order(problem: Problem, people: np.ndarray, worthless: np.ndarray,
 
 
 def deal(problem: Problem, schedule: np.ndarray, sizes: np.ndarray, people: np.ndarray,
-         worthless: np.ndarray, rng: np.random.Generator,
-         placed: dict[int, int] | None = None) -> np.ndarray:  # fmt: skip
-    """(len(people),) cluster of each person of ``people`` (-1: no seat left, seated later);
-    ``placed`` people (hosts) are on their clusters already and count as partners dealt."""
+         rng: np.random.Generator, placed: dict[int, int] | None = None) -> np.ndarray:  # fmt: skip
+    """(len(people),) cluster of each person of ``people`` (-1: no seat left, seated later),
+    apart from those whose meeting brings no new contact (``Problem.worthless``) as far as
+    the clusters allow; ``placed`` people (hosts) are on their clusters already and count as
+    partners dealt."""
     meets = cluster_meets(schedule)
     classes = parallel_classes(meets)
     room = sizes.astype(np.int64).copy()
@@ -69,7 +69,8 @@ def deal(problem: Problem, schedule: np.ndarray, sizes: np.ndarray, people: np.n
     for i, c in (placed or {}).items():
         cluster[i] = c
         room[c] -= 1
-    for i in _order(problem, people, worthless, rng):
+    worthless = problem.worthless
+    for i in _order(problem, people, rng):
         if not room.any():
             break
         mates = np.flatnonzero(worthless[i] & (cluster >= 0))

@@ -102,6 +102,21 @@ class Problem:
         np.fill_diagonal(value, False)
         return value
 
+    @cached_property
+    def met_before(self) -> np.ndarray:
+        """(N, N) bool: pairs who shared a group in a held round (``frozen``)."""
+        from .metrics import meet_counts  # metrics reads Problem: imported when first needed
+
+        return meet_counts(self.frozen) > 0
+
+    @cached_property
+    def worthless(self) -> np.ndarray:
+        """(N, N) bool: pairs whose meeting in an open round brings no new contact (known,
+        colleagues, or met in a held round); False on the diagonal."""
+        out = ~self.valuable | self.met_before
+        np.fill_diagonal(out, False)
+        return out
+
 
 def _fail(message: str) -> None:
     raise PlanningError(message)

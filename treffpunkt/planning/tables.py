@@ -66,13 +66,11 @@ def _deal(problem: Problem, points: np.ndarray) -> np.ndarray | None:
     point_of = np.empty(problem.n_people, dtype=np.int64)
     point_of[hosts] = host_points
     # Pairs without a new contact (colleagues, known) on points that never meet, where any.
-    worthless = ~problem.valuable
-    np.fill_diagonal(worthless, False)
-    if worthless[movers].any():
+    if problem.worthless[movers].any():
         used = np.concatenate([np.array(host_points, dtype=np.int64), free])
         placed = {int(h): k for k, h in enumerate(hosts)}  # hosts on the first columns
         sizes = np.ones(used.size, dtype=np.int64)
-        dealt = deal(problem, points[:, used], sizes, movers, worthless, rng, placed)
+        dealt = deal(problem, points[:, used], sizes, movers, rng, placed)
         point_of[movers] = used[dealt]
     else:  # any order will do (dealing 2,000 people costs 0.25 s)
         point_of[rng.permutation(movers)] = free

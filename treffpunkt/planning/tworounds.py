@@ -276,15 +276,15 @@ def _deal(problem: Problem, sizes: Sizes, movers: np.ndarray, singles: list) -> 
             k = int(np.argmin(np.where(seats > 0, price, np.inf)))
             assign[r, i] = k
             seats[k] -= 1
-    return _exchange(problem, assign, movers, cost, codes, meets)
+            carrying += np.outer(cost[:, i], codes[:, r] == k)
+    return _exchange(problem, assign, movers, cost, codes, meets, carrying)
 
 
 def _pair_costs(problem: Problem) -> np.ndarray:
     """(N, N) cost of two people meeting where the size model counted a new contact: a
     pair lost where they know each other or are colleagues, and the colleague weight."""
     w = problem.weights
-    return (~problem.valuable & ~np.eye(problem.n_people, dtype=bool)) * w["new_pairs"] + (
-        problem.colleague * w["colleagues"])  # fmt: skip
+    return problem.worthless * w["new_pairs"] + problem.colleague * w["colleagues"]
 
 
 def _carrying(problem: Problem, cost: np.ndarray, codes: np.ndarray,
@@ -297,14 +297,15 @@ def _carrying(problem: Problem, cost: np.ndarray, codes: np.ndarray,
 
 
 def _exchange(problem: Problem, assign: np.ndarray, movers: np.ndarray, cost: np.ndarray,
-              codes: np.ndarray, meets: np.ndarray) -> np.ndarray:  # fmt: skip
+              codes: np.ndarray, meets: np.ndarray,
+              carrying: np.ndarray) -> np.ndarray:  # fmt: skip
     """Exchange the codes of two movers while that lowers the cost of who meets whom less
     preference points; each pass gives every mover the best exchange it has, if it gains.
 
-    With A[x, u] x's cost of carrying code u as everybody is seated, exchanging i's code c_i
-    with j's c_j gains A[i, c_i] + A[j, c_j] - A[i, c_j] - A[j, c_i], plus twice the pair's own
-    cost where c_i and c_j do not meet (each A counted the other on the other's own code)."""
-    carrying = _carrying(problem, cost, codes, assign)
+    With A[x, u] = ``carrying[x, u]`` x's cost of carrying code u as everybody is seated
+    (``_carrying`` of ``assign``, kept up to date here), exchanging i's code c_i with j's c_j
+    gains A[i, c_i] + A[j, c_j] - A[i, c_j] - A[j, c_i], plus twice the pair's own cost where
+    c_i and c_j do not meet (each A counted the other on the other's own code)."""
     index = np.full((problem.n_stations,) * 2, -1)
     index[codes[:, 0], codes[:, 1]] = np.arange(len(codes))
     code = index[assign[0, movers], assign[1, movers]]  # (M,) code of each mover
