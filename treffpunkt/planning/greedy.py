@@ -33,14 +33,19 @@ NAME = "greedy"  # the method as plans report it
 
 
 def greedy_plan(problem: Problem, seed: int, attempts: int = FILL_ATTEMPTS,
-                deadline: float = math.inf, *, staffed: bool = True) -> np.ndarray:  # fmt: skip
+                deadline: float = math.inf, *, staffed: bool = True,
+                seats: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
     """The greedy plan, lifted to the staffing floor unless ``staffed`` is false; where
     seating gets stuck, up to ``attempts`` seeds are tried. OutOfTime when a round would
     start after ``deadline`` (``time.perf_counter()``): each costs N x N work, 1-2 s at
-    10,000 people."""
+    10,000 people. ``seats`` (an ``empty_plan``), where given, is seated in place: where
+    every attempt gets stuck it holds the last attempt's seats."""
+    empty = empty_plan(problem)
+    seated = empty.copy() if seats is None else seats
 
     def fill(attempt_seed: int) -> np.ndarray:
-        return _greedy_once(problem, attempt_seed, deadline, empty_plan(problem))
+        seated[:] = empty
+        return _greedy_once(problem, attempt_seed, deadline, seated)
 
     plan = with_retries(fill, problem, seed, attempts)
     return staff(problem, plan) if staffed else plan
@@ -56,15 +61,9 @@ def greedy_or_repaired(problem: Problem, *, keep_seats: bool = True) -> tuple[np
     ignores: 117 people at 9 stations of 6-28 for 6 rounds, where greedy gets stuck for
     seeds 1 and 3, got 4,389 and 4,536 new pairs from the repair's start after the local
     search, 4,473 and 4,591 from this one (seed 2, which greedy seats: 4,578)."""
-    empty = empty_plan(problem)
-    seated = empty.copy()
-
-    def fill(seed: int) -> np.ndarray:
-        seated[:] = empty
-        return _greedy_once(problem, seed, math.inf, seated)
-
+    seated = empty_plan(problem)
     try:
-        return staff(problem, with_retries(fill, problem, problem.seed, FEW_ATTEMPTS)), NAME
+        return greedy_plan(problem, problem.seed, FEW_ATTEMPTS, seats=seated), NAME
     except PlanningError:
         completed = completed_plan(problem, seated) if keep_seats else None
         if completed is None:
