@@ -93,18 +93,39 @@ def test_exchanging_codes_parts_colleagues_and_keeps_the_sizes():
     # p00, p01 and p02 are colleagues, all on code (0, 1); the others on (1, 2), (2, 0) and
     # (2, 0). The colleagues on (0, 1), (1, 2) and (2, 0) never meet.
     assign = np.array([[0, 0, 0, 1, 2, 2], [1, 1, 1, 2, 0, 0]])
-    cost = tworounds._pair_costs(problem)
     codes = np.argwhere(~np.eye(3, dtype=bool))
-    meets = tworounds._meets(codes.T[:, :, None], codes.T[:, None, :]).astype(float)
-    carrying = tworounds._carrying(problem, cost, codes, assign)
-    exchanged = tworounds._exchange(problem, assign.copy(), np.arange(6), cost, codes, meets,
-                                    carrying)  # fmt: skip
+    carrying = tworounds.Carrying(problem, codes, assign)
+    exchanged = tworounds._exchange(problem, assign.copy(), np.arange(6), carrying)
 
     assert objective_terms(problem, assign)["colleagues"] == 6
     assert objective_terms(problem, exchanged)["colleagues"] == 0
     assert sorted(map(tuple, exchanged.T.tolist())) == sorted(map(tuple, assign.T.tolist()))
-    # the table of carrying costs was kept up to date exchange by exchange
-    assert (carrying == tworounds._carrying(problem, cost, codes, exchanged)).all()
+
+
+def test_the_carrying_costs_kept_seat_by_seat_are_those_of_the_whole_plan():
+    # p00-p02 colleagues, p03 and p04 known, p05 prefers s2; p06 is there in round 0 only
+    request = stations([5, 5, 5], 7, organisations=1)
+    request["known_pairs"] = [["p03", "p04"]]
+    request["participants"][5]["preferences"] = {"s2": 3}
+    request["participants"][6]["absent_rounds"] = [1]
+    problem = parse_request(request)
+    codes = np.argwhere(~np.eye(3, dtype=bool))
+    assign = np.array([[0, 1, 0, 0, 2, 1, 0], [1, 2, 2, 1, 0, 0, -1]])
+    kept = tworounds.Carrying(problem, codes, np.full((2, 7), -1))
+    for i in range(6):
+        kept.carry(i, int(np.flatnonzero((codes == assign[:, i]).all(axis=1))[0]))
+    kept.seat(6, 0, 0)
+
+    # counted pair by pair: colleagues cost a pair lost and the colleague weight, known
+    # people a pair lost, per person carrying the code; preference points earn 2 each
+    expected = np.zeros((7, len(codes)))
+    for x, (u, code) in itertools.product(range(7), enumerate(codes)):
+        for y in range(7):
+            meet = y != x and any(assign[r, y] == code[r] for r in range(2))
+            expected[x, u] += meet * ((problem.colleague[x, y] * 1100) + problem.known[x, y] * 1000)
+        expected[x, u] -= 2 * (problem.pref[x, code[0]] + problem.pref[x, code[1]])
+    assert (kept.table() == expected).all()
+    assert (tworounds.Carrying(problem, codes, assign).table() == expected).all()
 
 
 def test_the_planner_uses_the_sizes_where_they_beat_the_code_search(monkeypatch):

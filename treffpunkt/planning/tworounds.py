@@ -258,26 +258,23 @@ def _deal(problem: Problem, sizes: Sizes, movers: np.ndarray, singles: list) -> 
     exchanged (``_exchange``)."""
     rng = np.random.default_rng(problem.seed)
     assign = seat_hosts(problem, np.full((2, problem.n_people), -1, dtype=np.int64))
-    cost = _pair_costs(problem)
     codes = np.argwhere(~np.eye(problem.n_stations, dtype=bool))  # (U, 2)
-    meets = _meets(codes.T[:, :, None], codes.T[:, None, :]).astype(float)  # (U, U)
-    carrying = _carrying(problem, cost, codes, assign)
+    carrying = Carrying(problem, codes, assign)
     left = sizes.n[codes[:, 0], codes[:, 1]]
     for i in rng.permutation(movers):
-        u = int(np.argmin(np.where(left > 0, carrying[i], np.inf)))
+        u = int(np.argmin(np.where(left > 0, carrying.of(i), np.inf)))
         assign[:, i] = codes[u]
         left[u] -= 1
-        carrying += np.outer(cost[:, i], meets[u])
+        carrying.carry(i, u)
     for r, people in enumerate(singles):
         seats = sizes.single[r].copy()
         for i in rng.permutation(people):
-            at = assign[r][None, :] == np.arange(problem.n_stations)[:, None]  # (K, N)
-            price = at @ cost[i] - problem.weights["preferences"] * problem.pref[i]
+            price = carrying.station_costs(i, r)
             k = int(np.argmin(np.where(seats > 0, price, np.inf)))
             assign[r, i] = k
             seats[k] -= 1
-            carrying += np.outer(cost[:, i], codes[:, r] == k)
-    return _exchange(problem, assign, movers, cost, codes, meets, carrying)
+            carrying.seat(i, r, k)
+    return _exchange(problem, assign, movers, carrying)
 
 
 def _pair_costs(problem: Problem) -> np.ndarray:
@@ -287,25 +284,65 @@ def _pair_costs(problem: Problem) -> np.ndarray:
     return problem.worthless * w["new_pairs"] + problem.colleague * w["colleagues"]
 
 
-def _carrying(problem: Problem, cost: np.ndarray, codes: np.ndarray,
-              assign: np.ndarray) -> np.ndarray:  # fmt: skip
-    """(N, U) each person's cost of carrying each code among everybody as seated: the pairs
-    met (``_pair_costs``) less preference points at their weight."""
-    seated = _meets(codes.T[:, :, None], assign[:, None, :]).astype(float)  # (U, N)
-    points = problem.pref[:, codes[:, 0]] + problem.pref[:, codes[:, 1]]
-    return cost @ seated.T - problem.weights["preferences"] * points
+class Carrying:
+    """Each person's cost of carrying each code among everybody seated: the pairs met
+    (``_pair_costs``) less preference points at their weight.
+
+    Kept as tables of what a person meets at a station (``rounds[r][a, x]``: x meeting
+    everybody at station a in round r) and on a whole code (``both[u, x]``: everybody on
+    code u, met in both rounds but counted once), so that code u = (a, b) costs x
+    rounds[0][a, x] + rounds[1][b, x] - both[u, x] and seating a person changes a row of
+    each (N numbers, not the (N, U) table: 2,000 people at 12 stations of 180 dealt in
+    0.05 s instead of 0.35 s before the code exchanges)."""
+
+    def __init__(self, problem: Problem, codes: np.ndarray, assign: np.ndarray):
+        self.cost = _pair_costs(problem)  # symmetric: row i is what i costs everybody else
+        self.codes = codes
+        k = problem.n_stations
+        self.rounds = [np.stack([self.cost[row == a].sum(axis=0) for a in range(k)])
+                       for row in assign]  # fmt: skip
+        code = np.where(assign[0] != assign[1], assign[0] * k + assign[1], -1)
+        self.both = np.stack([self.cost[code == a * k + b].sum(axis=0) for a, b in codes])
+        self.points = problem.weights["preferences"] * problem.pref  # (N, K)
+
+    def of(self, i: int) -> np.ndarray:
+        """(U,) person i's cost of carrying each code."""
+        a, b = self.codes[:, 0], self.codes[:, 1]
+        met = self.rounds[0][a, i] + self.rounds[1][b, i] - self.both[:, i]
+        return met - self.points[i, a] - self.points[i, b]
+
+    def table(self) -> np.ndarray:
+        """(N, U) everybody's cost of carrying each code."""
+        a, b = self.codes[:, 0], self.codes[:, 1]
+        met = self.rounds[0][a] + self.rounds[1][b] - self.both
+        return met.T - self.points[:, a] - self.points[:, b]
+
+    def station_costs(self, i: int, r: int) -> np.ndarray:
+        """(K,) the cost of one-round person i at each station in round r."""
+        return self.rounds[r][:, i] - self.points[i]
+
+    def seat(self, i: int, r: int, k: int) -> None:
+        """Person i seated at station k in round r only."""
+        self.rounds[r][k] += self.cost[i]
+
+    def carry(self, i: int, u: int) -> None:
+        """Person i seated on code u."""
+        for r in range(2):
+            self.seat(i, r, int(self.codes[u, r]))
+        self.both[u] += self.cost[i]
 
 
-def _exchange(problem: Problem, assign: np.ndarray, movers: np.ndarray, cost: np.ndarray,
-              codes: np.ndarray, meets: np.ndarray,
-              carrying: np.ndarray) -> np.ndarray:  # fmt: skip
+def _exchange(problem: Problem, assign: np.ndarray, movers: np.ndarray,
+              carrying: Carrying) -> np.ndarray:  # fmt: skip
     """Exchange the codes of two movers while that lowers the cost of who meets whom less
     preference points; each pass gives every mover the best exchange it has, if it gains.
 
-    With A[x, u] = ``carrying[x, u]`` x's cost of carrying code u as everybody is seated
-    (``_carrying`` of ``assign``, kept up to date here), exchanging i's code c_i with j's c_j
-    gains A[i, c_i] + A[j, c_j] - A[i, c_j] - A[j, c_i], plus twice the pair's own cost where
-    c_i and c_j do not meet (each A counted the other on the other's own code)."""
+    With A[x, u] x's cost of carrying code u as everybody is seated (``carrying.table()``,
+    then kept up to date here), exchanging i's code c_i with j's c_j gains A[i, c_i] +
+    A[j, c_j] - A[i, c_j] - A[j, c_i], plus twice the pair's own cost where c_i and c_j do
+    not meet (each A counted the other on the other's own code)."""
+    codes, cost, table = carrying.codes, carrying.cost, carrying.table()
+    meets = _meets(codes.T[:, :, None], codes.T[:, None, :]).astype(float)  # (U, U)
     index = np.full((problem.n_stations,) * 2, -1)
     index[codes[:, 0], codes[:, 1]] = np.arange(len(codes))
     code = index[assign[0, movers], assign[1, movers]]  # (M,) code of each mover
@@ -314,13 +351,13 @@ def _exchange(problem: Problem, assign: np.ndarray, movers: np.ndarray, cost: np
         for m, i in enumerate(movers):
             c = code[m]
             apart = 2 * cost[movers, i] * (1 - meets[c, code])
-            gains = carrying[i, c] + carrying[movers, code] - carrying[i, code] + apart
-            gains -= carrying[movers, c]
+            gains = table[i, c] + table[movers, code] - table[i, code] + apart
+            gains -= table[movers, c]
             best = int(np.argmax(gains))
             if gains[best] <= 1e-9:
                 continue
             j, d = movers[best], code[best]
-            carrying += np.outer(cost[:, i] - cost[:, j], meets[d] - meets[c])
+            table += np.outer(cost[:, i] - cost[:, j], meets[d] - meets[c])
             code[m], code[best] = d, c
             assign[:, [i, j]] = assign[:, [j, i]]
             changed = True
