@@ -162,23 +162,25 @@ def _best_round(problem: Problem, r: int, load: np.ndarray, low_sizes: np.ndarra
 
     A partial attendee (present in r, absent in another open round) sits in one group of
     round r; only there can it lower the forced re-meetings. With more than MAX_PARTIAL_DP of
-    them every group is assumed to hold all of them (weaker, but a cheap dynamic programme).
+    them every group is assumed to hold all of them (weaker, but the cheap programme of
+    ``_round_sizes``).
     """
     n_here = int(problem.present[r].sum())
-    g_all = phis[0].shape[1] - 1  # partial attendees present in round r
-    exact = g_all <= MAX_PARTIAL_DP
-    width = g_all + 1 if exact else 1
+    width = phis[0].shape[1]  # partial attendees present in round r, and none
+    if width > MAX_PARTIAL_DP + 1:
+        relaxed = [phi[:, -1] for phi in phis]  # every group as if it held all of them
+        no_price = np.zeros(problem.n_stations)
+        found = _round_sizes(relaxed, low_sizes[r], problem.capacity, n_here, no_price)
+        return -np.inf if found is None else found[0]
     best = np.full((n_here + 1, width), -np.inf)
     best[0, 0] = 0.0
-    for k, phi in enumerate(phis):  # (cap + 1, g_all + 1)
-        if not exact:
-            phi = phi[:, -1:]  # every group as if it held all partial attendees
+    for k, phi in enumerate(phis):  # (cap + 1, width)
         low = int(load[r, k])
         nxt = np.full_like(best, -np.inf)
         for s in range(int(low_sizes[r, k]), min(int(problem.capacity[k]), n_here) + 1):
             # partial attendees are movers in stations mode (fixed people are in ``low``)
             most = s - low if problem.no_revisit else s
-            for g in range(min(width, most + 1) if exact else 1):
+            for g in range(min(width, most + 1)):
                 cand = best[: n_here + 1 - s, : width - g] + phi[s, g]
                 np.maximum(nxt[s:, g:], cand, out=nxt[s:, g:])
         best = nxt
