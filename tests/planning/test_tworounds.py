@@ -104,17 +104,18 @@ def test_exchanging_codes_parts_colleagues_and_keeps_the_sizes():
 
 def test_the_carrying_costs_kept_seat_by_seat_are_those_of_the_whole_plan():
     # p00-p02 colleagues, p03 and p04 known, p05 prefers s2; p06 is there in round 0 only
+    # and knows p00
     request = stations([5, 5, 5], 7, organisations=1)
-    request["known_pairs"] = [["p03", "p04"]]
+    request["known_pairs"] = [["p03", "p04"], ["p06", "p00"]]
     request["participants"][5]["preferences"] = {"s2": 3}
     request["participants"][6]["absent_rounds"] = [1]
     problem = parse_request(request)
     codes = np.argwhere(~np.eye(3, dtype=bool))
-    assign = np.array([[0, 1, 0, 0, 2, 1, 0], [1, 2, 2, 1, 0, 0, -1]])
+    assign = np.array([[0, 1, 0, 0, 2, 1, 1], [1, 2, 2, 1, 0, 0, -1]])
     kept = tworounds.Carrying(problem, codes, np.full((2, 7), -1))
     for i in range(6):
         kept.carry(i, int(np.flatnonzero((codes == assign[:, i]).all(axis=1))[0]))
-    kept.seat(6, 0, 0)
+    kept.seat(6, 0, 1)
 
     # counted pair by pair: colleagues cost a pair lost and the colleague weight, known
     # people a pair lost, per person carrying the code; preference points earn 2 each

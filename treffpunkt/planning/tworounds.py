@@ -301,7 +301,8 @@ class Carrying:
         k = problem.n_stations
         self.rounds = [np.stack([self.cost[row == a].sum(axis=0) for a in range(k)])
                        for row in assign]  # fmt: skip
-        code = np.where(assign[0] != assign[1], assign[0] * k + assign[1], -1)
+        on_code = (assign[0] != assign[1]) & (assign >= 0).all(axis=0)  # hosts: one station
+        code = np.where(on_code, assign[0] * k + assign[1], -1)
         self.both = np.stack([self.cost[code == a * k + b].sum(axis=0) for a, b in codes])
         self.points = problem.weights["preferences"] * problem.pref  # (N, K)
 
