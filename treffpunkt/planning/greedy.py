@@ -23,7 +23,6 @@ from .feasibility import (
     with_retries,
 )
 from .frozen import rule_violations
-from .metrics import meet_counts
 from .repair import NAME as REPAIRED
 from .repair import completed_plan, repaired_plan
 from .request import Problem
@@ -38,7 +37,7 @@ def greedy_plan(problem: Problem, seed: int, attempts: int = FILL_ATTEMPTS,
     """The greedy plan, lifted to the staffing floor unless ``staffed`` is false; where
     seating gets stuck, up to ``attempts`` seeds are tried. OutOfTime when a round would
     start after ``deadline`` (``time.perf_counter()``): each costs N x N work, 1-2 s at
-    10,000 people. ``seats`` (an ``empty_plan``), where given, is seated in place: where
+    10,000 people. ``seats`` (an (R, N) array), where given, is seated in place: where
     every attempt gets stuck it holds the last attempt's seats."""
     empty = empty_plan(problem)
     seated = empty.copy() if seats is None else seats
@@ -61,7 +60,7 @@ def greedy_or_repaired(problem: Problem, *, keep_seats: bool = True) -> tuple[np
     ignores: 117 people at 9 stations of 6-28 for 6 rounds, where greedy gets stuck for
     seeds 1 and 3, got 4,389 and 4,536 new pairs from the repair's start after the local
     search, 4,473 and 4,591 from this one (seed 2, which greedy seats: 4,578)."""
-    seated = empty_plan(problem)
+    seated = np.empty((problem.n_rounds, problem.n_people), dtype=np.int64)
     try:
         return greedy_plan(problem, problem.seed, FEW_ATTEMPTS, seats=seated), NAME
     except PlanningError:
@@ -77,7 +76,7 @@ def _greedy_once(problem: Problem, seed: int, deadline: float, assign: np.ndarra
     """Fill ``assign`` (the frozen rounds held, the rest empty) by greedy seating; where it
     gets stuck (PlanningError), ``assign`` keeps the seats taken so far."""
     rng = np.random.default_rng(seed)
-    met = meet_counts(assign[: problem.n_frozen]) > 0
+    met = problem.met_before.copy()  # the held rounds in ``assign``; grows round by round
     w = problem.weights
     k_count, c_count = problem.n_stations, max(len(problem.categories), 1)
     colleague = w["colleagues"] * problem.colleague

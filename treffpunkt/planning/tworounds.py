@@ -196,8 +196,8 @@ def best_sizes(problem: Problem, movers: int, singles: np.ndarray) -> Sizes | No
     no random seating of the movers fits the capacities."""
     rng = np.random.default_rng(problem.seed)
     best: Sizes | None = None
-    sizes_k = problem.n_stations
-    for _ in range(int(np.clip(START_WORK // max(movers * sizes_k, 1), MIN_STARTS, STARTS))):
+    work = max(movers * problem.n_stations, 1)
+    for _ in range(int(np.clip(START_WORK // work, MIN_STARTS, STARTS))):
         sizes = _random_start(problem, movers, singles, rng)
         if sizes is None:
             continue
@@ -299,12 +299,20 @@ class Carrying:
         self.cost = _pair_costs(problem)  # symmetric: row i is what i costs everybody else
         self.codes = codes
         k = problem.n_stations
+        self.index = np.full((k, k), -1)  # code (a, b) -> its row in ``codes``
+        self.index[codes[:, 0], codes[:, 1]] = np.arange(len(codes))
         self.rounds = [np.stack([self.cost[row == a].sum(axis=0) for a in range(k)])
                        for row in assign]  # fmt: skip
-        on_code = (assign[0] != assign[1]) & (assign >= 0).all(axis=0)  # hosts: one station
-        code = np.where(on_code, assign[0] * k + assign[1], -1)
-        self.both = np.stack([self.cost[code == a * k + b].sum(axis=0) for a, b in codes])
+        on = self.code_of(assign, slice(None))
+        self.both = np.stack([self.cost[on == u].sum(axis=0) for u in range(len(codes))])
         self.points = problem.weights["preferences"] * problem.pref  # (N, K)
+
+    def code_of(self, assign: np.ndarray, people) -> np.ndarray:
+        """The code each of ``people`` carries in ``assign``; -1 for somebody seated in one
+        round only and for hosts (one station throughout)."""
+        first, second = assign[0, people], assign[1, people]
+        seated = (first >= 0) & (second >= 0)
+        return np.where(seated, self.index[first, second], -1)
 
     def of(self, i: int) -> np.ndarray:
         """(U,) person i's cost of carrying each code."""
@@ -343,10 +351,8 @@ def _exchange(problem: Problem, assign: np.ndarray, movers: np.ndarray,
     A[j, c_j] - A[i, c_j] - A[j, c_i], plus twice the pair's own cost where c_i and c_j do
     not meet (each A counted the other on the other's own code)."""
     codes, cost, table = carrying.codes, carrying.cost, carrying.table()
-    meets = _meets(codes.T[:, :, None], codes.T[:, None, :]).astype(float)  # (U, U)
-    index = np.full((problem.n_stations,) * 2, -1)
-    index[codes[:, 0], codes[:, 1]] = np.arange(len(codes))
-    code = index[assign[0, movers], assign[1, movers]]  # (M,) code of each mover
+    meets = (codes[:, None, :] == codes[None, :, :]).any(axis=2).astype(float)  # (U, U)
+    code = carrying.code_of(assign, movers)  # (M,)
     for _ in range(EXCHANGE_PASSES):
         changed = False
         for m, i in enumerate(movers):
@@ -365,8 +371,3 @@ def _exchange(problem: Problem, assign: np.ndarray, movers: np.ndarray,
         if not changed:
             break
     return assign
-
-
-def _meets(code: np.ndarray, other: np.ndarray) -> np.ndarray:
-    """Whether carriers of the codes (first axis: round) share a station in some round."""
-    return (code[0] == other[0]) | (code[1] == other[1])
