@@ -195,3 +195,16 @@ def test_the_visits_of_a_station_over_the_rounds_bound_the_pairs():
     metrics = plan(request)["metrics"]
     assert metrics["new_pairs"] == best_staffed_by_counts(request) == 9
     assert metrics["upper_bound_new_pairs"] == 10  # 11 before the visits were counted
+
+
+def test_the_bound_over_staffed_plans_is_no_higher_than_the_bound_over_all_plans():
+    # The reported bound is over staffed plans; the bound over all plans holds for them too.
+    # From the staffing floor the visits bound's subgradient steps ended at 258 here.
+    request = {
+        "rounds": 3, "mode": "stations", "seed": 1,
+        "participants": [{"id": f"p{i}"} for i in range(25)],
+        "stations": [{"id": f"s{k}", "capacity": c} for k, c in enumerate([3, 10, 8, 12])],
+    }  # fmt: skip
+    metrics = plan(request)["metrics"]
+    assert metrics["upper_bound_new_pairs"] == 242
+    assert metrics["unstaffed_groups"] == 0
