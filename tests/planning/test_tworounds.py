@@ -131,14 +131,14 @@ def test_the_carrying_costs_kept_seat_by_seat_are_those_of_the_whole_plan():
 
 def test_the_planner_uses_the_sizes_where_they_beat_the_code_search(monkeypatch):
     # 67 people at 4 stations of 13-29, ten organisations of three: the code search and
-    # the greedy starts end at 1,081 new pairs, the best sizes at 1,096.
+    # the greedy starts end at 1,081 new pairs, the best sizes at 1,105.
     request = stations([13, 20, 29, 25], 67, organisations=10)
     sized = plan(request)
     monkeypatch.setattr(tworounds, "applies", lambda problem: False)
     unsized = plan(request)
 
     assert sized["algorithm"] == "two-round sizes + local search"
-    assert (sized["metrics"]["new_pairs"], unsized["metrics"]["new_pairs"]) == (1096, 1081)
+    assert (sized["metrics"]["new_pairs"], unsized["metrics"]["new_pairs"]) == (1105, 1081)
     assert rule_breaks(request, sized["rounds"]) == []
 
 
