@@ -26,6 +26,15 @@ def uniform(n, stations, capacity, rounds, mode, moderators=0):
     }  # fmt: skip
 
 
+def uneven(n, capacities, *, rounds):
+    """n people at stations of these capacities, stations mode, seed 1."""
+    return {
+        "rounds": rounds, "mode": "stations", "seed": 1,
+        "participants": [{"id": f"p{i}"} for i in range(n)],
+        "stations": [{"id": f"s{k}", "capacity": c} for k, c in enumerate(capacities)],
+    }  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("request_", "optimum"),
     [
@@ -187,11 +196,7 @@ def best_staffed_by_counts(request) -> int:
 def test_the_visits_of_a_station_over_the_rounds_bound_the_pairs():
     # Alone, each round would put 4 of the 7 people at the large station (6 pairs a round, 11
     # in all after the forced re-meetings), but nobody visits it twice: 8 visits by 7 people.
-    request = {
-        "rounds": 2, "mode": "stations", "seed": 1,
-        "participants": [{"id": f"p{i}"} for i in range(7)],
-        "stations": [{"id": f"s{k}", "capacity": c} for k, c in enumerate([5, 2, 2, 2])],
-    }  # fmt: skip
+    request = uneven(7, [5, 2, 2, 2], rounds=2)
     metrics = plan(request)["metrics"]
     assert metrics["new_pairs"] == best_staffed_by_counts(request) == 9
     assert metrics["upper_bound_new_pairs"] == 10  # 11 before the visits were counted
@@ -200,11 +205,6 @@ def test_the_visits_of_a_station_over_the_rounds_bound_the_pairs():
 def test_the_bound_over_staffed_plans_is_no_higher_than_the_bound_over_all_plans():
     # The reported bound is over staffed plans; the bound over all plans holds for them too.
     # From the staffing floor the visits bound's subgradient steps ended at 258 here.
-    request = {
-        "rounds": 3, "mode": "stations", "seed": 1,
-        "participants": [{"id": f"p{i}"} for i in range(25)],
-        "stations": [{"id": f"s{k}", "capacity": c} for k, c in enumerate([3, 10, 8, 12])],
-    }  # fmt: skip
-    metrics = plan(request)["metrics"]
+    metrics = plan(uneven(25, [3, 10, 8, 12], rounds=3))["metrics"]
     assert metrics["upper_bound_new_pairs"] == 242
     assert metrics["unstaffed_groups"] == 0
