@@ -195,15 +195,24 @@ class Placer:
         if self.p.no_revisit:
             self._place_forced(r, [i for i in todo if self.assign[r, i] < 0])
         ahead = self._room_elsewhere_later(r)
+        sizes, capacity = self.sizes[r], self.p.capacity
+        # stations with a free seat, and those below ``ahead``: kept seat by seat (a seat
+        # changes one station), recounted after an augmenting path moved several
+        room, under = sizes < capacity, sizes < ahead
         for i in todo:
             if self.assign[r, i] >= 0:
                 continue
-            ok = self.allowed(r, i) & (self.sizes[r] < self.p.capacity)
-            if self.p.fixed[i] < 0 and (ok & (self.sizes[r] < ahead)).any():
-                ok &= self.sizes[r] < ahead
+            ok = self.allowed(r, i) & room
+            if self.p.fixed[i] < 0:
+                below = ok & under
+                ok = below if below.any() else ok
             if ok.any():
-                self.put(r, i, choose(r, i, np.flatnonzero(ok)))
-            elif not self._augment(r, i):
+                k = choose(r, i, np.flatnonzero(ok))
+                self.put(r, i, k)
+                room[k], under[k] = sizes[k] < capacity[k], sizes[k] < ahead[k]
+            elif self._augment(r, i):
+                room, under = sizes < capacity, sizes < ahead
+            else:
                 raise PlanningError(
                     f"Round {r} cannot seat everyone without a second visit to a station; "
                     "raise capacities or add a station.",

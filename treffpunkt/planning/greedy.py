@@ -80,6 +80,7 @@ def _greedy_once(problem: Problem, seed: int, deadline: float, assign: np.ndarra
     w = problem.weights
     k_count, c_count = problem.n_stations, max(len(problem.categories), 1)
     colleague = w["colleagues"] * problem.colleague
+    preference = w["preferences"] * problem.pref  # (N, K)
     state: dict = {"round": -1}
 
     def start_round(r: int) -> None:
@@ -97,18 +98,20 @@ def _greedy_once(problem: Problem, seed: int, deadline: float, assign: np.ndarra
         fresh = problem.valuable & ~met
         state["value"] = (w["new_pairs"] * fresh - colleague).astype(np.float32)
         state["gain"] = np.zeros((k_count, problem.n_people), dtype=np.float32)
-        state["has_cat"] = np.zeros((k_count, c_count), dtype=bool)
+        # [c, k]: the category weight while category c is missing at station k, then 0
+        state["missing"] = np.full((c_count, k_count), w["categories"] * True)
 
     def choose(r: int, i: int, ok: np.ndarray) -> int:
         if state["round"] != r:
             start_round(r)
-        gains = state["gain"][:, i] + w["preferences"] * problem.pref[i]
-        if problem.cat[i] >= 0:
-            gains = gains + w["categories"] * ~state["has_cat"][:, problem.cat[i]]
+        gains = state["gain"][:, i] + preference[i]
+        c = problem.cat[i]
+        if c >= 0:
+            gains = gains + state["missing"][c]
         k = int(ok[np.argmax(gains[ok])])
         state["gain"][k] += state["value"][i]
-        if problem.cat[i] >= 0:
-            state["has_cat"][k, problem.cat[i]] = True
+        if c >= 0:
+            state["missing"][c, k] = w["categories"] * False
         return k
 
     return fill_plan(problem, assign, rng, choose)
