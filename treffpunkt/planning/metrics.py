@@ -84,16 +84,46 @@ def _terms(problem: Problem, assign: np.ndarray, met: np.ndarray,
            new: np.ndarray) -> dict[str, float]:  # fmt: skip
     """The terms from the pair meeting counts and the new contacts they make (both N x N)."""
     # Pair matrices are symmetric with an empty diagonal: sums over both halves, halved.
+    return {
+        "new_pairs": _pairs(new),
+        "colleagues": int(met[problem.colleague].sum(dtype=np.int64)) // 2,
+        **_seat_terms(problem, assign),
+    }
+
+
+def _seat_terms(problem: Problem, assign: np.ndarray) -> dict[str, float]:
+    """The terms that each seat decides alone: category gaps, preferences, min_size."""
     sizes = group_sizes(problem, assign)
     below = (sizes > 0) & (sizes < problem.min_size[None, :])
     rows = np.nonzero(assign >= 0)
     return {
-        "new_pairs": _pairs(new),
-        "colleagues": int(met[problem.colleague].sum(dtype=np.int64)) // 2,
         "categories": category_gaps(category_counts(problem, assign), sizes),
         "preferences": float(problem.pref[rows[1], assign[rows]].sum()),
         "min_size": int((problem.min_size[None, :] - sizes)[below].sum()),
     }
+
+
+def scores_of_moves(problem: Problem, assign: np.ndarray,
+                    moved: list[tuple[int, np.ndarray]]) -> list[float]:  # fmt: skip
+    """``plan_score`` of each plan in ``moved``, given as (i, plan) where the plan differs from
+    ``assign`` in person i's schedule only: the pair terms from ``assign``'s meeting counts
+    less i's row plus i's row in that plan (O(N R) a plan instead of O(N^2 R)), the seat terms
+    counted in full; the same whole numbers, so the same scores."""
+    met = meet_counts(assign)
+    new = problem.valuable & (met > 0)
+    new_pairs, colleagues = _pairs(new), int(met[problem.colleague].sum(dtype=np.int64)) // 2
+    out = []
+    for i, plan in moved:
+        # i's meetings in the plan (with itself too: no pair term counts the diagonal)
+        row = ((plan == plan[:, [i]]) & (plan >= 0)).sum(axis=0)
+        mates, gained = problem.colleague[i], problem.valuable[i] & (row > 0)
+        terms = {
+            "new_pairs": new_pairs - int(new[i].sum()) + int(gained.sum()),
+            "colleagues": colleagues - int(met[i, mates].sum()) + int(row[mates].sum()),
+            **_seat_terms(problem, plan),
+        }
+        out.append(score(terms, problem.weights))
+    return out
 
 
 def _pairs(matrix: np.ndarray) -> int:

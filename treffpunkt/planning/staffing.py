@@ -25,7 +25,7 @@ import math
 import numpy as np
 
 from .feasibility import staff_floor
-from .metrics import group_sizes, meet_counts, plan_score
+from .metrics import group_sizes, meet_counts, scores_of_moves
 from .request import Problem
 
 SCORED_UP_TO = 300  # people; beyond, the first option is taken unscored
@@ -58,12 +58,14 @@ def staff(problem: Problem, assign: np.ndarray, *, scored: bool = True) -> np.nd
             if not options:
                 break
             if problem.n_people > SCORED_UP_TO or scores_left < len(options):
-                # a full score costs O(N^2): take the first (from the largest group; the
+                # beyond the scoring budget (set when every option cost a full score; kept,
+                # so the plans stay as they were): the first, from the largest group (the
                 # local search polishes after)
-                x = options[0]
+                x = options[0][1]
             else:
                 scores_left -= len(options)
-                x = max(options, key=lambda plan: plan_score(problem, plan))
+                scores = scores_of_moves(problem, x, options)
+                x = options[int(np.argmax(scores))][1]  # the first of the best
     if missing_seats(problem, x) and problem.no_revisit:
         x = _reschedule(problem, x, floor)
     return x
@@ -128,8 +130,10 @@ def _onehot(problem: Problem, codes: np.ndarray) -> np.ndarray:
     return (codes[..., None] == np.arange(problem.n_stations)).astype(np.int64)
 
 
-def _options(problem: Problem, x: np.ndarray, floor: np.ndarray, r: int, k: int) -> list:
-    """Plans that bring one more person to station k in round r, the largest groups first."""
+def _options(problem: Problem, x: np.ndarray, floor: np.ndarray, r: int,
+             k: int) -> list[tuple[int, np.ndarray]]:  # fmt: skip
+    """Plans that bring one more person to station k in round r, each with the person moved
+    (``x`` otherwise), the largest groups first."""
     sizes = group_sizes(problem, x)
     spare = sizes - floor
     movers = np.flatnonzero((x[r] >= 0) & (problem.fixed < 0) & (x[r] != k))
@@ -139,7 +143,7 @@ def _options(problem: Problem, x: np.ndarray, floor: np.ndarray, r: int, k: int)
     for i in movers:
         plan = _move(problem, x, sizes, floor, r, int(i), k)
         if plan is not None:
-            out.append(plan)
+            out.append((int(i), plan))
         if len(out) >= MAX_CANDIDATES:
             break
     return out
