@@ -99,7 +99,7 @@ def _greedy_once(problem: Problem, seed: int, deadline: float, assign: np.ndarra
         state["value"] = (w["new_pairs"] * fresh - colleague).astype(np.float32)
         state["gain"] = np.zeros((k_count, problem.n_people), dtype=np.float32)
         # [c, k]: the category weight while category c is missing at station k, then 0
-        state["missing"] = np.full((c_count, k_count), w["categories"] * True)
+        state["missing"] = np.full((c_count, k_count), w["categories"])
 
     def choose(r: int, i: int, ok: np.ndarray) -> int:
         if state["round"] != r:
@@ -111,7 +111,7 @@ def _greedy_once(problem: Problem, seed: int, deadline: float, assign: np.ndarra
         k = int(ok[np.argmax(gains[ok])])
         state["gain"][k] += state["value"][i]
         if c >= 0:
-            state["missing"][c, k] = w["categories"] * False
+            state["missing"][c, k] = 0.0
         return k
 
     return fill_plan(problem, assign, rng, choose)

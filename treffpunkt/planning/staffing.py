@@ -29,9 +29,11 @@ from .metrics import group_sizes, meet_counts, scores_of_moves
 from .request import Problem
 
 SCORED_UP_TO = 300  # people; beyond, the first option is taken unscored
-# Person pairs x rounds scored in all, then the first option is taken unscored too (a full
-# score costs O(N^2 R)): 250 people at 49 stations of 6 for 5 rounds scored 560 options for
-# 1.8 s, now 96; 100 people for 5 rounds may score 600, 40 for 4 rounds 4,687.
+# Person pairs x rounds scored in all, then the first option is taken unscored too (set when
+# every option cost a full score, O(N^2 R): 250 people at 49 stations of 6 for 5 rounds scored
+# 560 options for 1.8 s, then 96; 100 people for 5 rounds may score 600, 40 for 4 rounds
+# 4,687). ``metrics.scores_of_moves`` costs O(N R) an option since 2026-11-27; the budget is
+# kept so that the plans are too.
 SCORE_WORK = 30_000_000
 MAX_CANDIDATES = 8  # moves scored per empty station (the largest groups give first); 24 cost
 # twice the time where many stations start short (38 people at 8 stations, re-planned after
