@@ -83,11 +83,15 @@ def objective_terms(problem: Problem, assign: np.ndarray) -> dict[str, float]:
 def _terms(problem: Problem, assign: np.ndarray, met: np.ndarray,
            new: np.ndarray) -> dict[str, float]:  # fmt: skip
     """The terms from the pair meeting counts and the new contacts they make (both N x N)."""
+    return {**_pair_terms(problem, met, new), **_seat_terms(problem, assign)}
+
+
+def _pair_terms(problem: Problem, met: np.ndarray, new: np.ndarray) -> dict[str, int]:
+    """New pairs and colleague meetings from the pair meeting counts and new contacts."""
     # Pair matrices are symmetric with an empty diagonal: sums over both halves, halved.
     return {
         "new_pairs": _pairs(new),
         "colleagues": int(met[problem.colleague].sum(dtype=np.int64)) // 2,
-        **_seat_terms(problem, assign),
     }
 
 
@@ -111,15 +115,15 @@ def scores_of_moves(problem: Problem, assign: np.ndarray,
     counted in full; the same whole numbers, so the same scores."""
     met = meet_counts(assign)
     new = problem.valuable & (met > 0)
-    new_pairs, colleagues = _pairs(new), int(met[problem.colleague].sum(dtype=np.int64)) // 2
+    base = _pair_terms(problem, met, new)
     out = []
     for i, plan in moved:
         # i's meetings in the plan (with itself too: no pair term counts the diagonal)
         row = ((plan == plan[:, [i]]) & (plan >= 0)).sum(axis=0)
         mates, gained = problem.colleague[i], problem.valuable[i] & (row > 0)
         terms = {
-            "new_pairs": new_pairs - int(new[i].sum()) + int(gained.sum()),
-            "colleagues": colleagues - int(met[i, mates].sum()) + int(row[mates].sum()),
+            "new_pairs": base["new_pairs"] - int(new[i].sum()) + int(gained.sum()),
+            "colleagues": base["colleagues"] - int(met[i, mates].sum()) + int(row[mates].sum()),
             **_seat_terms(problem, plan),
         }
         out.append(score(terms, problem.weights))

@@ -267,7 +267,7 @@ def _deal(problem: Problem, sizes: Sizes, movers: np.ndarray, singles: list) -> 
     carrying = Carrying(problem, codes, assign)
     left = sizes.n[codes[:, 0], codes[:, 1]]
     for i in rng.permutation(movers):
-        u = int(np.argmin(np.where(left > 0, carrying.of(i), np.inf)))
+        u = int(np.argmin(np.where(left > 0, carrying.table([i])[0], np.inf)))
         assign[:, i] = codes[u]
         left[u] -= 1
         carrying.carry(i, u)
@@ -319,17 +319,13 @@ class Carrying:
         seated = (first >= 0) & (second >= 0)
         return np.where(seated, self.index[first, second], -1)
 
-    def of(self, i: int) -> np.ndarray:
-        """(U,) person i's cost of carrying each code."""
+    def table(self, people: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """(people, U) the cost of each of ``people`` (everybody by default) carrying each
+        code."""
         a, b = self.codes[:, 0], self.codes[:, 1]
-        met = self.rounds[0][a, i] + self.rounds[1][b, i] - self.both[:, i]
-        return met - self.points[i, a] - self.points[i, b]
-
-    def table(self) -> np.ndarray:
-        """(N, U) everybody's cost of carrying each code."""
-        a, b = self.codes[:, 0], self.codes[:, 1]
-        met = self.rounds[0][a] + self.rounds[1][b] - self.both
-        return met.T - self.points[:, a] - self.points[:, b]
+        met = self.rounds[0][:, people][a] + self.rounds[1][:, people][b] - self.both[:, people]
+        points = self.points[people]
+        return met.T - points[:, a] - points[:, b]
 
     def station_costs(self, i: int, r: int) -> np.ndarray:
         """(K,) the cost of one-round person i at each station in round r."""
