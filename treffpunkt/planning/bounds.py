@@ -67,7 +67,7 @@ def upper_bound(problem: Problem, *, staffed: bool = False) -> int:
                 bounds.append(new_frozen + visits - forced)
     from .codes import exact_bound
 
-    exact = exact_bound(problem)
+    exact = exact_bound(problem, staffed=staffed)
     if exact is not None:
         bounds.append(exact - forced)
     return int(min(bounds))

@@ -121,27 +121,43 @@ def _codes(problem: Problem, classes: list, patterns: list) -> list:
     return _break_symmetry(problem, codes, classes)
 
 
-def code_model(problem: Problem) -> CodeModel | None:
-    """Solve (once per problem) the code-count model, or None where it does not apply."""
-    if "_code_model" not in problem.__dict__:
-        problem.__dict__["_code_model"] = _solve(problem) if applies(problem) else None
-    return problem.__dict__["_code_model"]
+def code_model(problem: Problem, *, staffed: bool = False) -> CodeModel | None:
+    """Solve (once per problem) the code-count model, or None where it does not apply; with
+    ``staffed``, over the plans that keep every station at its staffing floor."""
+    key = "_staffed_code_model" if staffed else "_code_model"
+    if key not in problem.__dict__:
+        need = _need(problem) if staffed else None
+        problem.__dict__[key] = _solve(problem, need) if applies(problem) else None
+    return problem.__dict__[key]
 
 
-def exact_bound(problem: Problem) -> int | None:
-    """Upper bound on new pairs from the model (None where not solved)."""
-    model = code_model(problem)
+def plan_model(problem: Problem) -> CodeModel | None:
+    """The model whose counts shape the plan: the staffed one where it models everybody
+    and some count vector keeps the floors, else the one over all plans (whose counts the
+    code search reshapes where they leave a station short, ``below_floor``). With people
+    left out of the model the staffed counts are a poor shape: the left-out are seated
+    after them (35 people at 3 stations of 11-22 for 3 rounds with 3 hosts and 3 people
+    absent once: 426 new pairs against 433 from the code search)."""
+    staffed = code_model(problem, staffed=True) if _partial(problem).size == 0 else None
+    return staffed if staffed is not None and staffed.counts is not None else code_model(problem)
+
+
+def exact_bound(problem: Problem, *, staffed: bool = False) -> int | None:
+    """Upper bound on new pairs from the model (None where not solved); with ``staffed``,
+    over the plans that keep every station at its staffing floor."""
+    model = code_model(problem, staffed=staffed)
     return None if model is None else model.bound
 
 
 def below_floor(problem: Problem) -> bool:
-    """The model's best counts leave some station below its staffing floor in some round.
+    """The counts the plan is built from leave some station below its staffing floor in
+    some round: only where no count vector keeps the floors (``plan_model``).
 
-    The model knows capacities, not floors; lifting such a plan to the floor afterwards can
-    lose most of its pairs (6 people at 3 stations for 3 rounds: 14 pairs unstaffed, 3 once
-    lifted, where 9 are possible staffed), so the code search then reshapes it.
+    Lifting such a plan to the floor afterwards can lose most of its pairs (6 people at 3
+    stations for 3 rounds: 14 pairs unstaffed, 3 once lifted, where 9 are possible
+    staffed), so the code search then reshapes it.
     """
-    model = code_model(problem)
+    model = plan_model(problem)
     if model is None or model.counts is None:
         return False
     load = fixed_load(problem)
@@ -156,7 +172,8 @@ def _meets(problem: Problem, r1, c1, r2, c2) -> bool:
     return any(here.get(r) == k for r, k in zip(r2, c2, strict=True))
 
 
-def _solve(problem: Problem) -> CodeModel:
+def _solve(problem: Problem, need: np.ndarray | None) -> CodeModel:
+    """The model solved; ``need``: the least people per cell (None: no floors)."""
     classes, patterns = _classes(problem)
     codes = _codes(problem, classes, patterns)
     n_codes = len(codes)
@@ -165,13 +182,25 @@ def _solve(problem: Problem) -> CodeModel:
         (cu, code_u), (cv, code_v) = codes[u], codes[v]
         never[u, v] = not _meets(problem, patterns[cu], code_u, patterns[cv], code_v)
     linear = _fixed_misses(problem, codes, patterns)
-    found = countsolve.solve(_count_model(problem, codes, patterns, classes, never, linear))
+    model = _count_model(problem, codes, patterns, classes, never, linear)
+    model.need = need
+    found = countsolve.solve(model)
     counts = None if found is None else found.counts
     # An unproven optimum (the grid grew too large) shapes the plan but bounds nothing.
     lower_obj = found.value if found is not None and found.proven else None
     total = _all_pairs(problem) + _partial_cap(problem)
     bound = None if lower_obj is None else int(total - np.ceil(lower_obj - 1e-6))
     return CodeModel(codes, classes, patterns, counts, bound)
+
+
+def _need(problem: Problem) -> np.ndarray:
+    """(cells,) the people of the model each (round, station) cell needs to reach its
+    staffing floor, in ``_count_model``'s cell order. The movers left out of the model may
+    fill any cell of a round they attend, so each of them lowers the need of all those
+    cells (a relaxation: the bound stays a bound over staffed plans)."""
+    left_out = problem.present[:, _partial(problem)].sum(axis=1)
+    need = staff_floor(problem) - fixed_load(problem) - left_out[:, None]
+    return np.maximum(need, 0).ravel()
 
 
 def _count_model(problem: Problem, codes, patterns, classes, never, linear):
@@ -228,8 +257,9 @@ def _at(rounds, code, r, k) -> bool:
 
 
 def build_from_codes(problem: Problem, seed: int) -> np.ndarray | None:
-    """A plan with the model's code counts; people are dealt to codes in seeded order."""
-    model = code_model(problem)
+    """A plan with the model's code counts (``plan_model``); people are dealt to codes in
+    seeded order."""
+    model = plan_model(problem)
     if model is None or model.counts is None:
         return None
     rng = np.random.default_rng(seed)

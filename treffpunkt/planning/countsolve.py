@@ -6,12 +6,13 @@ The model (``codes.py``) minimises
 
 over counts n_u >= 0 of one class of many people (the full movers, at most a handful of
 codes) and of a few one-person classes (late arrivals), under a seat limit per (round,
-station) cell. One-person classes are enumerated code by code. For the many-people class the
-counts of the codes outside a largest clique of A run over a numpy grid (pruned by the
-cells' room as it grows), and the clique's codes are finished exactly per grid row: there
-the objective is concave, so its minimum is at a vertex (see ``_Sub``). The result is the
-exact optimum (or, for very large stations, the best found, marked as not proven), with the
-same work on every machine.
+station) cell and, where given, a least number of people per cell (the staffing floor).
+One-person classes are enumerated code by code. For the many-people class the counts of the
+codes outside a largest clique of A run over a numpy grid (pruned by the cells' room as it
+grows), and the clique's codes are finished exactly per grid row: there the objective is
+concave, so its minimum is at a vertex (see ``_Sub``). The result is the exact optimum (or,
+for very large stations, the best found, marked as not proven), with the same work on every
+machine.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class CountModel:
     full: np.ndarray  # codes of the many-people class
     total: int  # people in that class
     singles: list[np.ndarray]  # codes of each one-person class
+    need: np.ndarray | None = None  # (cells,) fewest of the model's people in each cell
 
 
 @dataclass
@@ -62,15 +64,17 @@ def _with_singles(model: CountModel, picks: list[int]) -> Result | None:
     u_count = model.never.shape[0]
     chosen = np.zeros(u_count, dtype=np.int64)
     chosen[picks] = 1
-    room = model.room - model.cells.astype(np.int64) @ chosen
+    seated = model.cells.astype(np.int64) @ chosen
+    room = model.room - seated
     if (room < 0).any():
         return None
+    need = np.zeros_like(room) if model.need is None else np.maximum(model.need - seated, 0)
     never = model.never.astype(np.int64)
     constant = float(model.linear @ chosen + chosen @ never @ chosen / 2)
     linear = model.linear + never @ chosen  # each full-class person misses the picks
     full = model.full
-    sub = _Sub(never[np.ix_(full, full)], linear[full], model.cells[:, full], room, model.total,
-               model.cell_round)  # fmt: skip
+    sub = _Sub(never[np.ix_(full, full)], linear[full], model.cells[:, full], room, need,
+               model.total, model.cell_round)  # fmt: skip
     result = sub.solve()
     if result is None:
         return None
@@ -83,10 +87,11 @@ class _Sub:
 
     The codes of a largest clique W of A (codes that pairwise never meet, so no two share a
     cell) are finished exactly; the other codes run over a grid. For one grid row, each W
-    code has its own upper bound (the seats its cells have left) and the W counts add up to
-    the people left, S; on that polytope the objective is sum_{w<w'} n_w n_w' + g n =
-    (S^2 - sum n_w^2) / 2 + g n, concave, so its minimum is at a vertex: every W code at 0 or
-    its bound but one, which takes the rest. All vertices of all rows are evaluated at once.
+    code has its own upper bound (the seats its cells have left) and lower bound (the people
+    its cells still need: 0 without a floor) and the W counts add up to the people left, S;
+    on that polytope the objective is sum_{w<w'} n_w n_w' + g n = (S^2 - sum n_w^2) / 2 +
+    g n, concave, so its minimum is at a vertex: every W code at one of its bounds but one,
+    which takes the rest. All vertices of all rows are evaluated at once.
 
     Three grid passes: a coarse grid (every q-th count) and then every count within q of its
     best give a near-optimal incumbent; the exact pass drops rows whose lower bound (the
@@ -96,18 +101,19 @@ class _Sub:
     """
 
     def __init__(self, a: np.ndarray, c: np.ndarray, cells: np.ndarray, room: np.ndarray,
-                 total: int, cell_round: np.ndarray) -> None:  # fmt: skip
+                 need: np.ndarray, total: int, cell_round: np.ndarray) -> None:  # fmt: skip
         clique = _largest_clique(a)
         self.order = np.array([v for v in range(a.shape[0]) if v not in clique] + clique)
         idx = self.order
         self.a, self.c, self.cells = a[np.ix_(idx, idx)], c[idx], cells[:, idx]
-        self.room, self.total, self.cell_round = room, total, cell_round
+        self.room, self.need, self.total, self.cell_round = room, need, total, cell_round
         self.free_codes = a.shape[0] - len(clique)  # codes on the grid
         self.caps = [self._cap(v) for v in range(a.shape[0])]
 
     def solve(self) -> Result | None:
         if self.a.shape[0] == 0:
-            return Result(np.zeros(0, dtype=np.int64), 0.0, True) if self.total == 0 else None
+            empty = self.total == 0 and not self.need.any()
+            return Result(np.zeros(0, dtype=np.int64), 0.0, True) if empty else None
         found = self._search()
         if found is not None:
             counts = np.empty_like(found.counts)
@@ -185,28 +191,35 @@ class _Sub:
     def _finish(self, grid: np.ndarray) -> Result | None:
         """Best vertex of the clique codes' polytope for every grid row (see the class)."""
         k, m = self.free_codes, self.a.shape[0] - self.free_codes
-        free = self.room[None, :] - grid @ self.cells[:, :k].T.astype(np.int64)
-        upper = [np.where(self.cells[:, k + w], free, self.total).min(axis=1) for w in range(m)]
+        used = grid @ self.cells[:, :k].T.astype(np.int64)
+        free, short = self.room[None, :] - used, self.need[None, :] - used
+        on = [self.cells[:, k + w] for w in range(m)]
+        upper = [np.where(on[w], free, self.total).min(axis=1) for w in range(m)]
+        # No two clique codes share a cell, so a cell's shortfall is its one code's to fill.
+        lower = [np.maximum(np.where(on[w], short, 0).max(axis=1), 0) for w in range(m)]
+        uncovered = ~np.logical_or.reduce(on)  # m >= 1: a single code is a clique
+        feasible = (short[:, uncovered] <= 0).all(axis=1)
+        feasible &= np.logical_and.reduce([lo <= up for lo, up in zip(lower, upper, strict=True)])
         rest = self.total - grid.sum(axis=1)
         base = self._partial(grid) + rest.astype(float) ** 2 / 2  # W's pairs: (S^2 - sum n^2)/2
         cross = grid @ self.a[:k, k:] + self.c[k:]  # (M, m): cost of one person on a W code
-        cost = [cross[:, w] for w in range(m)]
-        feasible = np.logical_and.reduce([u >= 0 for u in upper])
         best_value, best_n = np.inf, None
         for f in range(m):
+            others = [x for x in range(m) if x != f]
             for mask in itertools.product((0, 1), repeat=m - 1):
-                bound = [w for w, on in zip([x for x in range(m) if x != f], mask, strict=True)
-                         if on]  # fmt: skip
-                n_f = rest - sum((upper[w] for w in bound), np.zeros_like(rest))
-                values = base + cost[f] * n_f - n_f.astype(float) ** 2 / 2
-                for w in bound:
-                    values += cost[w] * upper[w] - upper[w].astype(float) ** 2 / 2
-                ok = feasible & (n_f >= 0) & (n_f <= upper[f])
+                tops = zip(others, mask, strict=True)
+                ends = {w: upper[w] if top else lower[w] for w, top in tops}
+                n_f = rest - sum(ends.values(), np.zeros_like(rest))
+                values = base + cross[:, f] * n_f - n_f.astype(float) ** 2 / 2
+                for w, n_w in ends.items():
+                    values += cross[:, w] * n_w - n_w.astype(float) ** 2 / 2
+                ok = feasible & (n_f >= lower[f]) & (n_f <= upper[f])
                 values = np.where(ok, values, np.inf)
                 i = int(np.argmin(values))  # first minimum: deterministic
                 if values[i] < best_value - 1e-9:
                     n = np.zeros(m, dtype=np.int64)
-                    n[bound] = [upper[w][i] for w in bound]
+                    for w, n_w in ends.items():
+                        n[w] = n_w[i]
                     n[f] = n_f[i]
                     best_value, best_n = float(values[i]), np.concatenate([grid[i], n])
         return None if best_n is None else Result(best_n, best_value, True)
