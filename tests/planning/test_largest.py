@@ -12,16 +12,21 @@ from treffpunkt.planning import plan
 from treffpunkt.planning.crowded import NAME as CROWDED
 from treffpunkt.planning.crowded import crowded_plans, held_counts
 from treffpunkt.planning.engine import _runner_up, _start_roomy
+from treffpunkt.planning.feasibility import random_plan
 from treffpunkt.planning.frozen import rule_violations
 from treffpunkt.planning.greedy import greedy_plan
 from treffpunkt.planning.largest import NAME, applies, build
 from treffpunkt.planning.metrics import group_sizes, objective_terms
+from treffpunkt.planning.person_tabu import tabu_improve, tabu_steps
+from treffpunkt.planning.polish import _probed
 from treffpunkt.planning.request import parse_request
+from treffpunkt.planning.staffing import staff
 
 from .checks import rule_breaks
 from .starts import as_rounds
 from .strategies import participants
 from .test_crowded import roomy
+from .test_person_tabu import uneven_stations
 
 
 def test_the_largest_stations_carry_a_cluster_design_in_a_roomy_meeting():
@@ -125,3 +130,17 @@ def test_the_second_search_starts_from_the_next_best_candidate_where_the_design_
     ranked = [(3.0, 0, "clusters", "cluster design"), (2.0, -1, "greedy", "greedy"),
               (1.0, -2, "crowded", CROWDED)]  # fmt: skip
     assert _runner_up(ranked) == ("crowded", CROWDED)
+
+
+def test_the_search_goes_on_from_the_start_that_leads_after_a_quarter_of_its_steps():
+    # Where the design ranks first, its search is compared with one from the next candidate
+    # after a quarter of the tabu steps (polish._probed); the leader's search runs on as if
+    # never paused. Here a random plan against a greedy one, either way round.
+    problem = parse_request(uneven_stations())
+    greedy = (staff(problem, greedy_plan(problem, 0)), "greedy")
+    weak = (staff(problem, random_plan(problem, 0)), "random")
+    alone = tabu_improve(problem, greedy[0], seed=0, steps=tabu_steps(problem), deadline=math.inf)
+    for start, fallback in ((weak, greedy), (greedy, weak)):
+        found, name = _probed(problem, start, fallback, math.inf, math.inf)
+        assert name == "greedy"
+        assert (found == alone).all()

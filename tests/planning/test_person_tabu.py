@@ -14,7 +14,7 @@ from treffpunkt.planning.feasibility import staff_floor
 from treffpunkt.planning.frozen import rule_violations
 from treffpunkt.planning.greedy import greedy_plan
 from treffpunkt.planning.metrics import group_sizes, objective_terms, plan_score
-from treffpunkt.planning.person_tabu import PersonTabu, tabu_improve, tabu_steps
+from treffpunkt.planning.person_tabu import PersonTabu, TabuRun, tabu_improve, tabu_steps
 from treffpunkt.planning.polish import search_steps
 from treffpunkt.planning.request import parse_request
 from treffpunkt.planning.search import improve
@@ -117,6 +117,17 @@ def test_groups_of_uneven_size_get_more_new_pairs_than_from_the_annealing_alone(
     assert objective_terms(problem, start)["new_pairs"] == 1316
     assert objective_terms(problem, annealed)["new_pairs"] == 1550
     assert objective_terms(problem, tabu)["new_pairs"] == 1600
+
+
+def test_a_search_run_in_parts_ends_where_one_run_ends():
+    problem = parse_request(uneven_stations())
+    start = staff(problem, greedy_plan(problem, 0))
+    steps = tabu_steps(problem)
+    run = TabuRun(problem, start, seed=0, steps=steps, deadline=math.inf)
+    assert objective_terms(problem, run.run(0.05))["new_pairs"] == 1547  # 75 of 1,500 steps
+    found = run.run()
+    assert objective_terms(problem, found)["new_pairs"] == 1600
+    assert (found == tabu_improve(problem, start, seed=0, steps=steps, deadline=math.inf)).all()
 
 
 def test_the_planner_polishes_with_the_tabu_search_then_the_annealing():

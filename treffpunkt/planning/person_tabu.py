@@ -359,19 +359,38 @@ def tabu_improve(problem: Problem, assign: np.ndarray, *, seed: int, steps: int,
     """The best plan found by ``steps`` tabu steps from ``assign`` (never worse than it), or
     fewer where ``GIVE_UP`` steps bring no better plan or the plan scores ``target`` (no plan
     can score more: ``engine.perfect_score``)."""
-    if steps <= 0 or not applies(problem):
-        return assign
-    search = PersonTabu(problem, assign, seed)
-    best, best_score, last_gain, last_best = search.best, search.best_score, 0, 0
-    for it in range(steps):
-        if it % 32 == 0 and time.perf_counter() > deadline:
-            break
-        if it - last_best >= GIVE_UP or best_score >= target - 1e-9:
-            break
-        search.step(it)
-        if search.best_score > best_score + 1e-9:
-            best, best_score, last_gain, last_best = search.best, search.best_score, it, it
-        elif it - last_gain >= STALL:
-            search.kick()
-            last_gain = it
-    return best
+    return TabuRun(problem, assign, seed=seed, steps=steps, deadline=deadline, target=target).run()
+
+
+class TabuRun:
+    """``tabu_improve`` in parts: ``run(share)`` continues the same search up to that share
+    of its steps, so a search paused and resumed ends where one run would."""
+
+    def __init__(self, problem: Problem, assign: np.ndarray, *, seed: int, steps: int,
+                 deadline: float, target: float = math.inf) -> None:  # fmt: skip
+        self.steps, self.deadline, self.target = steps, deadline, target
+        self.search = PersonTabu(problem, assign, seed) if steps > 0 and applies(problem) else None
+        self.best = assign if self.search is None else self.search.best
+        self.best_score = -math.inf if self.search is None else self.search.best_score
+        self.it = self.last_gain = self.last_best = 0
+        self.stopped = self.search is None
+
+    def run(self, share: float = 1.0) -> np.ndarray:
+        """The best plan after the steps up to ``share`` of the budget (or the stop)."""
+        search, end = self.search, int(self.steps * share)
+        while not self.stopped and self.it < end:
+            it = self.it
+            out_of_time = it % 32 == 0 and time.perf_counter() > self.deadline
+            settled = it - self.last_best >= GIVE_UP or self.best_score >= self.target - 1e-9
+            if out_of_time or settled:
+                self.stopped = True
+                break
+            search.step(it)
+            if search.best_score > self.best_score + 1e-9:
+                self.best, self.best_score = search.best, search.best_score
+                self.last_gain = self.last_best = it
+            elif it - self.last_gain >= STALL:
+                search.kick()
+                self.last_gain = it
+            self.it += 1
+        return self.best
