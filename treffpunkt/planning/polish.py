@@ -103,6 +103,9 @@ def polish_twice(problem: Problem, plan: np.ndarray, name: str, deadline: float,
     and on the second core where the process may fork (``background``): the first from the
     best candidate, the second from ``other_start`` (a greedy start of another shape), else
     from a greedy plan of the other seed where the best candidate is greedy, else from it.
+    Where the best candidate is the cluster design on the largest stations, the first search
+    goes on from the second's start instead where that leads after a quarter of the tabu
+    steps (``_probed``): the design's search can stall below a plain start's.
 
     One search ends in one of several local optima, some of them far apart, and the start
     decides much of it: over 40 random realistic requests, a second search from the same start
@@ -204,8 +207,12 @@ def _probed(problem: Problem, start: tuple[np.ndarray, str], fallback: tuple[np.
     repair 3,847 -> 4,348 and 4,490 (the plan: 4,473 -> 4,541). Over the 47 requests among
     ``realistic.request(n)``, n < 200, where the design ranks first or second, seeds 1-2:
     six plans better (+0.02 % to +1.5 %), none worse, the rest the same, for about a tenth
-    more time on those requests (the second start's quarter). Comparing every search with
-    its runner-up so (172 plans of n < 100) changed no other plan, for 6 % more time."""
+    more time on those requests (the second start's quarter); on realistic 200-299 (seed 1)
+    3 better (+0.3 % to +1 %), none worse. Weighing every first search against its
+    runner-up so (172 plans of n < 100) changed no plan but those, for 6 % more time; the
+    second search's start against the design the same way gained on 0-199 (+0.07 %) but
+    lost on 200-299 (-0.01 %; 4,533 -> 4,407 on one request, where the design led after a
+    quarter and stalled), so the second search keeps its own start."""
     steps = tabu_steps(problem)
     runs = [(TabuRun(problem, plan, seed=problem.seed, steps=steps, deadline=deadline,
                      target=target), name) for plan, name in (start, fallback)]  # fmt: skip
