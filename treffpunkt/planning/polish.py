@@ -62,7 +62,12 @@ CODE_TABU_PEOPLE = 80
 CODE_TABU_SHARE = 0.5  # of the tabu search's budget
 LONE_PAIRS = 10  # a table of one in the annealing after company is found (``_with_company``)
 LONE_SHARE = 0.25  # of the annealing's budget there (all of it: 0-3 pairs more, 4 times the work)
-PROBE_SHARE = 0.25  # of the tabu search's budget, for each start compared (``_probed``)
+# Of the tabu search's budget, for each start compared (``_probed``): the first search,
+# from the design, looks early (a stalled design shows by then); the second, from another
+# start, weighs the design later (it leads early and can stall: 4,533 -> 4,407 new pairs on
+# realistic request 202 where it looked after a quarter).
+PROBE_SHARE = 0.25
+SECOND_PROBE_SHARE = 0.5
 
 
 def search_steps(problem: Problem, *, after_tabu: bool = False) -> int:
@@ -103,9 +108,10 @@ def polish_twice(problem: Problem, plan: np.ndarray, name: str, deadline: float,
     and on the second core where the process may fork (``background``): the first from the
     best candidate, the second from ``other_start`` (a greedy start of another shape), else
     from a greedy plan of the other seed where the best candidate is greedy, else from it.
-    Where the best candidate is the cluster design on the largest stations, the first search
-    goes on from the second's start instead where that leads after a quarter of the tabu
-    steps (``_probed``): the design's search can stall below a plain start's.
+    Where the best candidate is the cluster design on the largest stations, each search
+    weighs its start against the other's partway through the tabu search and goes on from
+    the one that leads (``_probed``): the design's search can stall below a plain start's,
+    or lead it by far, so both may search from one start, each with its own seed.
 
     One search ends in one of several local optima, some of them far apart, and the start
     decides much of it: over 40 random realistic requests, a second search from the same start
@@ -121,16 +127,18 @@ def polish_twice(problem: Problem, plan: np.ndarray, name: str, deadline: float,
     other = second_seed(problem)
 
     def search(seeded: Problem) -> tuple[np.ndarray, str]:
-        start, start_name, fallback = plan, name, None
+        start, start_name, fallback, probe = plan, name, None, PROBE_SHARE
         if seeded is other and other_start is not None:
             start, start_name = other_start
+            if name == largest.NAME:
+                fallback, probe = (plan, name), SECOND_PROBE_SHARE
         elif seeded is other and name == GREEDY:  # another seed's greedy plan, if any
             start = _greedy_or_none(other, deadline)
             start = plan if start is None else start
         elif name == largest.NAME:
             fallback = other_start
         return _polish(seeded, start, start_name, deadline, greedy=greedy, target=target,
-                       fallback=fallback)  # fmt: skip
+                       fallback=fallback, probe=probe)  # fmt: skip
 
     second = background.start(lambda: search(other))
     try:
@@ -158,7 +166,8 @@ def _greedy_or_none(problem: Problem, deadline: float) -> np.ndarray | None:
 
 def _polish(problem: Problem, plan: np.ndarray, name: str, deadline: float, *,
             greedy: np.ndarray | None, target: float, rival: Forked | None = None,
-            fallback: tuple[np.ndarray, str] | None = None) -> tuple[np.ndarray, str]:  # fmt: skip
+            fallback: tuple[np.ndarray, str] | None = None,
+            probe: float = PROBE_SHARE) -> tuple[np.ndarray, str]:  # fmt: skip
     """Local search from the best candidate, and the name of the plan it started from:
     chain swaps where rounds come close to the station count (there single-round swaps
     mostly revisit a station), else single-round moves (``_single_round_search``), with
@@ -186,7 +195,7 @@ def _polish(problem: Problem, plan: np.ndarray, name: str, deadline: float, *,
             plan, name = found
         return _anneal(problem, plan, problem.seed, deadline, after_tabu=True), name
     if fallback is not None and tabu_applies(problem):  # stations mode: no tables to fit
-        plan, name = _probed(problem, (plan, name), fallback, deadline, target)
+        plan, name = _probed(problem, (plan, name), fallback, deadline, target, probe)
         plan = _anneal(problem, plan, problem.seed, deadline, after_tabu=True)
     else:
         plan = _single_round_search(problem, plan, problem.seed, deadline, target)
@@ -196,27 +205,31 @@ def _polish(problem: Problem, plan: np.ndarray, name: str, deadline: float, *,
 
 
 def _probed(problem: Problem, start: tuple[np.ndarray, str], fallback: tuple[np.ndarray, str],
-            deadline: float, target: float) -> tuple[np.ndarray, str]:  # fmt: skip
+            deadline: float, target: float, share: float = PROBE_SHARE,
+            ) -> tuple[np.ndarray, str]:  # fmt: skip
     """The tabu search from ``start`` or from ``fallback`` (plan, name), whichever leads
-    after ``PROBE_SHARE`` of its steps, run to the end; as (plan, name). Where the start
-    leads, its plan is the one a single search would give.
+    after ``share`` of its steps, run to the end; as (plan, name). Where the start leads,
+    its plan is the one a single search would give.
 
     The cluster design on the largest stations ranks first by its start, but its search can
     end far below another start's: 117 people at 9 stations of 6-28 for 6 rounds, 4,020 new
     pairs -> 4,285 after a quarter of the tabu search, 4,298 after all of it; the seating by
-    repair 3,847 -> 4,348 and 4,490 (the plan: 4,473 -> 4,541). Over the 47 requests among
-    ``realistic.request(n)``, n < 200, where the design ranks first or second, seeds 1-2:
-    six plans better (+0.02 % to +1.5 %), none worse, the rest the same, for about a tenth
-    more time on those requests (the second start's quarter); on realistic 200-299 (seed 1)
-    3 better (+0.3 % to +1 %), none worse. Weighing every first search against its
-    runner-up so (172 plans of n < 100) changed no plan but those, for 6 % more time; the
-    second search's start against the design the same way gained on 0-199 (+0.07 %) but
-    lost on 200-299 (-0.01 %; 4,533 -> 4,407 on one request, where the design led after a
-    quarter and stalled), so the second search keeps its own start."""
+    repair 3,847 -> 4,348 and 4,490 (the plan: 4,473 -> 4,541). The other way round, the
+    second search's start, where the design leads by far, is search time lost: 165 people at
+    8 stations of 11-29 for 5 rounds, seed 1, 8,120 from a crowded start, 8,126 from the
+    design, 8,166 from the design with the second seed.
+
+    Measured on the 47 requests among ``realistic.request(n)``, n < 200, where the design
+    ranks first or second (seeds 1-2), and on realistic 200-299 (seed 1). The first search
+    so: 6 and 3 plans better (up to +1.5 %), none worse, the rest the same, for about a
+    tenth more time on those requests. The second search so, after half its tabu steps: 37
+    better and 6 worse (+0.07 % new pairs in all), 8 better and 1 worse (-0.11 %; +0.04 %),
+    8 % more time again; after a quarter, 200-299 lost (-0.01 %). Weighing every first
+    search against its runner-up (172 plans of n < 100) changed no plan but those."""
     steps = tabu_steps(problem)
     runs = [(TabuRun(problem, plan, seed=problem.seed, steps=steps, deadline=deadline,
                      target=target), name) for plan, name in (start, fallback)]  # fmt: skip
-    run, name = max(runs, key=lambda item: plan_score(problem, item[0].run(PROBE_SHARE)))
+    run, name = max(runs, key=lambda item: plan_score(problem, item[0].run(share)))
     return run.run(), name
 
 
