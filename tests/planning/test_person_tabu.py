@@ -78,6 +78,9 @@ def test_every_move_is_scored_exactly_and_keeps_the_rules(request, held):
             own, change = search._round_terms(r)
             scored = np.argwhere(np.triu(np.isfinite(search.swap_scores(r, own, change))))
             assert sorted(map(tuple, scored.tolist())) == rule_keeping_swaps(problem, search.a, r)
+        own, change = search._round_terms(r)  # no move scores above the ceiling (step)
+        ceiling = search._move_ceiling(r, change, search._may_take(r, own))
+        assert search.move_scores(r, own, change).max() <= ceiling
         for predicted, after in scored_moves(search, r):
             assert predicted == pytest.approx(plan_score(problem, after) - before)
             assert rule_violations(problem, after) == []

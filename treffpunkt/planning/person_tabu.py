@@ -10,7 +10,8 @@ with J[i, g] the valuable partners in group g whom i has not met (A0 @ onehot) a
 those i meets only there (A1 @ onehot); colleagues, preferences and category gaps are
 scored the same way, group sizes too where a move changes them. What i gains by taking j's
 seat depends on j only through j's station and category, so the swap scores are gathered
-from a small table (stations x categories, N) rather than computed pair by pair. The best
+from a small table (stations x categories, N) rather than computed pair by pair; the moves
+are scored only where the best of them could beat the best swap (``_move_ceiling``). The best
 move that is not tabu is made, even when it loses (a tabu move only if it beats the best
 plan so far); the people moved may not move again in that round for a random tenure.
 Where it is a swap in a large meeting, every further improving swap between two groups that
@@ -108,6 +109,12 @@ class PersonTabu:
         self.cat_row = np.where(p.cat >= 0, p.cat, self.cat_rows - 1)
         self.cat_of_row = np.append(np.arange(self.cat_rows - 1), -1)
         self.cat_real = self.cat_of_row >= 0
+        # The most a move's category and size terms can add to its pair terms (``step``): a
+        # group it empties takes its gaps along, one it joins may lose one, and it may leave
+        # a group of one or join one below its min_size.
+        gaps = self.cat_rows if self.has_cat else 0
+        short = int(p.min_size.max(initial=0)) if self.has_min_size else 0
+        self.move_slack = w["categories"] * gaps + w["min_size"] * short
         self.floor = staff_floor(p)
         self.movable = p.present & (p.fixed < 0)[None, :]
         self.open = np.arange(p.n_frozen, p.n_rounds)
@@ -158,7 +165,8 @@ class PersonTabu:
         loss = w["new_pairs"] * once[mine] - w["colleagues"] * colleagues[mine] + self.pref[mine]
         return own, gain - loss[:, None]
 
-    def swap_scores(self, r: int, own: np.ndarray, change: np.ndarray) -> np.ndarray:
+    def swap_scores(self, r: int, own: np.ndarray, change: np.ndarray,
+                    may: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
         """(N, N) score change of swapping i and j in round r; -inf where not allowed.
 
         Every term is x[j, i] + x[i, j] for the change x[j, i] of i taking j's station (leaving
@@ -167,7 +175,8 @@ class PersonTabu:
         C-ordered and numpy fast, and added to its transpose once; i and j never meet in the
         swap, hence -join. A move i may not make (i held, or the station visited or, at
         tables, its own) is -inf in the table, so every swap that needs it is -inf."""
-        table = np.ascontiguousarray(np.where(self._may_take(r, own), change, -np.inf).T)
+        may = self._may_take(r, own) if may is None else may
+        table = np.ascontiguousarray(np.where(may, change, -np.inf).T)
         code = own
         if self.has_cat:  # (K x categories, N); else (K, N)
             table = (table[:, None, :] - self._swap_gaps(r, own)[None]).reshape(-1, table.shape[1])
@@ -196,16 +205,33 @@ class PersonTabu:
         other = self.cat_of_row[:, None] != self.p.cat[None, :]
         return self.w["categories"] * ((other & lose).astype(np.float64) - missing)
 
-    def move_scores(self, r: int, own: np.ndarray, change: np.ndarray) -> np.ndarray:
+    def _move_ceiling(self, r: int, change: np.ndarray, may: np.ndarray) -> float:
+        """No move of round r scores more than this (``move_scores``): the best change in
+        pair terms and preferences to a station with a seat one may take, plus the most
+        the category and size terms can add."""
+        cols = self._open_seats(r)
+        if cols.size == 0:
+            return -np.inf
+        return np.where(may[:, cols], change[:, cols], -np.inf).max() + self.move_slack
+
+    def _open_seats(self, r: int) -> np.ndarray:
+        """Stations a move may go to in round r: a free seat (at tables, someone there)."""
+        size = self.sizes[r]
+        cols = np.flatnonzero(size < self.p.capacity)
+        if self.p.mode == "tables":  # nobody sat alone (``staffing.nobody_alone``)
+            cols = cols[size[cols] > 0]
+        return cols
+
+    def move_scores(self, r: int, own: np.ndarray, change: np.ndarray,
+                    may: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
         """(N, K) score change of moving i to station k in round r; -inf where not allowed.
         Only the stations with a free seat are scored (in full rooms most steps have none)."""
         p, w = self.p, self.w
         size = self.sizes[r]
         out = np.full(change.shape, -np.inf)
-        cols = np.flatnonzero(size < p.capacity)
-        if p.mode == "tables":  # nobody sat alone (``staffing.nobody_alone``)
-            cols = cols[size[cols] > 0]
-        ok = self._may_take(r, own)[:, cols] & (size[own] > self.floor[r, own])[:, None]
+        cols = self._open_seats(r)
+        may = self._may_take(r, own) if may is None else may
+        ok = may[:, cols] & (size[own] > self.floor[r, own])[:, None]
         if p.mode == "tables":  # nobody left alone
             ok &= (size[own] != 2)[:, None]
         if not ok.any():
@@ -277,10 +303,14 @@ class PersonTabu:
         own, change = self._round_terms(r)
         free = self.tabu[r] <= it
         aspire = self.best_score - self.score + 1e-9  # a tabu move must beat the best plan
-        swaps = self._not_tabu(self.swap_scores(r, own, change), free, aspire)
-        moves = self.move_scores(r, own, change)
-        moves = np.where(free[:, None] | (moves > aspire), moves, -np.inf)
-        best_swap, best_move = swaps.max(), moves.max()
+        may = self._may_take(r, own)
+        swaps = self._not_tabu(self.swap_scores(r, own, change, may), free, aspire)
+        best_swap, best_move = swaps.max(), -np.inf
+        # Moves are scored only where one could beat the best swap (most steps it cannot).
+        if best_swap == -np.inf or self._move_ceiling(r, change, may) >= best_swap - 1e-6:
+            moves = self.move_scores(r, own, change, may)
+            moves = np.where(free[:, None] | (moves > aspire), moves, -np.inf)
+            best_move = moves.max()
         if max(best_swap, best_move) == -np.inf:
             return
         if best_swap >= best_move:
