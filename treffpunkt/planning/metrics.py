@@ -130,6 +130,18 @@ def scores_of_moves(problem: Problem, assign: np.ndarray,
     return out
 
 
+def most_seat_gain(problem: Problem) -> float:
+    """The most the category and size terms can add to the score of moving one person in a
+    round: the group left may empty (its gaps go, at most one per category and one for
+    those without) or fall below its ``min_size`` (a group of one emptied: min_size - 1),
+    the group joined may gain the person's missing category or come one closer to its
+    ``min_size``. The local searches skip scoring moves that could not beat a swap even so."""
+    gaps = len(problem.categories) + 1 if (problem.cat >= 0).any() else 0
+    short = int(problem.min_size.max(initial=0)) if (problem.min_size > 1).any() else 0
+    w = problem.weights
+    return w["categories"] * gaps + w["min_size"] * short
+
+
 def _pairs(matrix: np.ndarray) -> int:
     """Pairs marked in a symmetric boolean matrix with an empty diagonal."""
     return int(np.count_nonzero(matrix)) // 2

@@ -35,7 +35,7 @@ import time
 import numpy as np
 
 from .feasibility import staff_floor
-from .metrics import category_counts, group_sizes, meet_counts, plan_score
+from .metrics import category_counts, group_sizes, meet_counts, most_seat_gain, plan_score
 from .request import Problem
 
 MAX_PEOPLE = 400  # each step costs a few N x N operations
@@ -109,12 +109,7 @@ class PersonTabu:
         self.cat_row = np.where(p.cat >= 0, p.cat, self.cat_rows - 1)
         self.cat_of_row = np.append(np.arange(self.cat_rows - 1), -1)
         self.cat_real = self.cat_of_row >= 0
-        # The most a move's category and size terms can add to its pair terms (``step``): a
-        # group it empties takes its gaps along, one it joins may lose one, and it may leave
-        # a group of one or join one below its min_size.
-        gaps = self.cat_rows if self.has_cat else 0
-        short = int(p.min_size.max(initial=0)) if self.has_min_size else 0
-        self.move_slack = w["categories"] * gaps + w["min_size"] * short
+        self.move_slack = most_seat_gain(p)  # bounds the moves' scores (``_move_ceiling``)
         self.floor = staff_floor(p)
         self.movable = p.present & (p.fixed < 0)[None, :]
         self.open = np.arange(p.n_frozen, p.n_rounds)

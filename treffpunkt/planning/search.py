@@ -16,7 +16,7 @@ import time
 import numpy as np
 
 from .feasibility import staff_floor
-from .metrics import meet_counts
+from .metrics import meet_counts, most_seat_gain
 from .request import Problem
 
 
@@ -42,6 +42,8 @@ class Search:
         self.cat = p.cat
         self._build_groups(k)
         self.floor = staff_floor(p)
+        self.has_min_size = bool((p.min_size > 1).any())
+        self.move_slack = most_seat_gain(p)  # bounds what moves' seat terms add
         self.rounds = np.arange(p.n_frozen, p.n_rounds)
         self.movable = [np.flatnonzero(p.present[r] & (p.fixed < 0)) for r in range(p.n_rounds)]
         self.patterns = self._pattern_groups()
@@ -134,20 +136,24 @@ class Search:
             total = np.where(ok, total, -np.inf)
         return total
 
-    def move_scores(self, r: int, a: int) -> np.ndarray:
-        """Score of moving a to each station (``-inf`` where not allowed)."""
+    def move_scores(self, r: int, a: int, beat: float = -np.inf) -> np.ndarray:
+        """Score of moving a to each station (``-inf`` where not allowed); all ``-inf`` where
+        no move could score above ``beat`` (the category and size terms then go unscored)."""
         p, ka = self.p, self.a[r, a]
         mates_a = self.mem[r, ka]
         mates_a = mates_a[mates_a != a]
         stations = np.arange(p.n_stations)
-        total = self.joins[a, self.mem[r]].sum(axis=1) - self.leaves[a, mates_a].sum()
-        total += self.w["preferences"] * (p.pref[a] - p.pref[a, ka])
-        total -= self.w["categories"] * self._move_gaps(r, a, ka, stations)
-        total -= self.w["min_size"] * self._move_shortfall(r, ka, stations)
         ok = (self.size[r] < p.capacity) & (stations != ka)
         ok &= self.size[r, ka] > self.floor[r, ka]  # nobody leaves a station at its floor
         if p.no_revisit:
             ok &= self.visits[a] == 0
+        total = self.joins[a, self.mem[r]].sum(axis=1) - self.leaves[a, mates_a].sum()
+        total += self.w["preferences"] * (p.pref[a] - p.pref[a, ka])
+        if np.where(ok, total, -np.inf).max() + self.move_slack < beat - 1e-6:
+            return np.full(p.n_stations, -np.inf)
+        total -= self.w["categories"] * self._move_gaps(r, a, ka, stations)
+        if self.has_min_size:  # else every shortfall is 0
+            total -= self.w["min_size"] * self._move_shortfall(r, ka, stations)
         return np.where(ok, total, -np.inf)
 
     def _move_gaps(self, r: int, a: int, ka: int, ks: np.ndarray) -> np.ndarray:
@@ -350,8 +356,8 @@ class Search:
         if cand.size > sample:
             cand = cand[self.rng.choice(cand.size, sample, replace=False)]
         swaps = self.swap_scores(r, a, cand) if cand.size else np.empty(0)
-        moves = self.move_scores(r, a)
         best_swap = swaps.max() if swaps.size else -np.inf
+        moves = self.move_scores(r, a, beat=best_swap)  # a move is made only if it beats it
         best_move = moves.max()
         delta = max(best_swap, best_move)
         if not self._accept(delta, temperature):
