@@ -28,16 +28,22 @@ uneven_meetings = meetings(max_stations=6, max_capacity=9, max_people=40, max_ho
                            min_sizes=st.integers(0, 4))  # fmt: skip
 
 
+def round_scores(search: PersonTabu, r: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """(swaps (N, N), moves (N, K), the moves' ceiling) of round r as a step scores them."""
+    own, change = search._round_terms(r)
+    may = search._may_take(r, own)
+    return (search.swap_scores(r, own, change, may), search.move_scores(r, own, change, may),
+            search._move_ceiling(r, change, may))  # fmt: skip
+
+
 def scored_moves(search: PersonTabu, r: int) -> list[tuple[float, np.ndarray]]:
     """Every allowed move of round r as (score change the search predicts, plan after it)."""
-    own, change = search._round_terms(r)
-    swaps = search.swap_scores(r, own, change)
+    swaps, moves, _ = round_scores(search, r)
     out = []
     for i, j in np.argwhere(np.triu(np.isfinite(swaps))):
         after = search.a.copy()
         after[r, [i, j]] = after[r, [j, i]]
         out.append((swaps[i, j], after))
-    moves = search.move_scores(r, own, change)
     for i, k in np.argwhere(np.isfinite(moves)):
         after = search.a.copy()
         after[r, i] = k
@@ -74,13 +80,11 @@ def test_every_move_is_scored_exactly_and_keeps_the_rules(request, held):
     for step in range(4):
         r = int(search.open[step % search.open.size])
         before = plan_score(problem, search.a)
+        swaps, moves, ceiling = round_scores(search, r)
         if step == 0:  # no swap that keeps the rules is left out
-            own, change = search._round_terms(r)
-            scored = np.argwhere(np.triu(np.isfinite(search.swap_scores(r, own, change))))
+            scored = np.argwhere(np.triu(np.isfinite(swaps)))
             assert sorted(map(tuple, scored.tolist())) == rule_keeping_swaps(problem, search.a, r)
-        own, change = search._round_terms(r)  # no move scores above the ceiling (step)
-        ceiling = search._move_ceiling(r, change, search._may_take(r, own))
-        assert search.move_scores(r, own, change).max() <= ceiling
+        assert moves.max() <= ceiling  # a step leaves moves unscored only below it
         for predicted, after in scored_moves(search, r):
             assert predicted == pytest.approx(plan_score(problem, after) - before)
             assert rule_violations(problem, after) == []
@@ -154,8 +158,7 @@ def test_nobody_is_left_alone_at_a_table_by_a_move():
     }  # fmt: skip
     problem = parse_request(request)
     search = PersonTabu(problem, np.array([[0, 0, 1, 1, 1], [0, 0, 1, 1, 1]]), seed=0)
-    own, change = search._round_terms(1)
-    assert np.isinf(search.move_scores(1, own, change)).all()
+    assert np.isinf(round_scores(search, 1)[1]).all()
 
 
 def test_a_plan_without_open_rounds_is_returned_as_it_is():
@@ -174,8 +177,7 @@ def test_a_group_that_empties_takes_its_category_gaps_with_it():
     }  # fmt: skip
     problem = parse_request(request)
     search = PersonTabu(problem, np.array([[0, 0, 0, 0, 1]]), seed=0)
-    own, change = search._round_terms(0)
-    moves = search.move_scores(0, own, change)
+    moves = round_scores(search, 0)[1]
     w = problem.weights
     assert moves[4, 0] == 4 * w["new_pairs"] + 2 * w["categories"]
     before = plan_score(problem, search.a)

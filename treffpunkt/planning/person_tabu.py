@@ -22,9 +22,8 @@ swaps (a kick).
 Why beside the annealing of ``search.py``: that scores one person's moves per step (cheap
 steps, few candidates), which settles early where groups differ in size or seats are free.
 Scoring all N^2 swaps of a round costs a few N x N array operations a step, so it is used up
-to ``MAX_PEOPLE``. Measured (seed 0, from the greedy plan): 171 people at 9 stations of 9-26
-for 5 rounds 7,191 -> 7,364 new pairs; 61 at 9 tables of 5-11 for 7 rounds 1,340 -> 1,389;
-80 at 6 stations of 16 for 4 rounds 1,917 -> 1,950 (see docs/planning.md).
+to ``MAX_PEOPLE``. From the greedy plan (seed 0): 171 people at 9 stations of 9-26 for 5
+rounds 7,191 -> 7,364 new pairs, 61 at 9 tables of 5-11 for 7 rounds 1,340 -> 1,389.
 """
 
 from __future__ import annotations
@@ -44,28 +43,21 @@ STEPS_PER_ROUND = 300  # budget per open round, times ``effort``
 # the time target (38 people at 5 tables for 8 rounds: 2,400 steps, 0.98 s from a cold start;
 # 1,500 on 49 requests: the same new pairs on average, 3 fewer on 61 people at 9 tables).
 MAX_STEPS = 1_500
-# Work of all steps: a step costs about N^2 + STEP_OVERHEAD person pairs' time (about 12-18
-# ns each here: a handful of N x N arrays, plus some 40 small array operations; 22 ns before
-# the swap scores were gathered from one table), so the search takes at most about 0.25 s
-# (100 people: 1,066 steps; 143: 628). Until 2026-11-26 it was 20 M pairs without the
-# overhead: on 40 random realistic requests of 31-277 people that took 0.35 s more at the
-# slowest for 0.07 % more new pairs on average (1.2 % on one); 10 M pairs lost 0.7 % on 117
-# people at 9 stations of 5-23 for 6 rounds. 22 M pairs (the time of 16 M before that
-# gathering) gained nothing on those 40 requests (mean +0.003 %): the time is kept instead.
+# Work of all steps: a step costs about N^2 + STEP_OVERHEAD person pairs' time (12-18 ns
+# each here), so the search takes at most about 0.25 s (100 people: 1,066 steps; 143: 628).
+# 20 M pairs without the overhead: 0.35 s more at the slowest of 40 realistic requests for
+# 0.07 % more new pairs; 22 M gained nothing; 10 M lost 0.7 % on 117 people at 9 stations.
 PAIR_WORK = 16_000_000
 STEP_OVERHEAD = 5_000
 # Above this many people a step that swaps makes every further improving swap between
-# untouched groups too (``_more_swaps``): there ``PAIR_WORK`` cuts the steps to fewer than
-# the people x rounds, and from 12 greedy starts each 141-277 people gained 0-1 % (179 at 10
-# stations for 6 rounds 1.0 %, 141 at 7 stations for 4 rounds 0.8 %); below, the faster
-# descent settled sooner (70 people at 7 stations of 6-18 for 5 rounds: 0.3 % fewer).
+# untouched groups too (``_more_swaps``): ``PAIR_WORK`` leaves fewer steps than people x
+# rounds there (141-277 people: 0-1 % more); below, the descent settled sooner (70: -0.3 %).
 MORE_SWAPS_PEOPLE = 120
 TENURE = (4, 12)  # steps a moved person stays put in that round, drawn at random
 STALL = 100  # steps without a new best before the kick
 KICKS = 6  # random swaps of a kick
-# Steps without a new best (four kicks) before the search stops: 25 people at 10 stations of
-# 3 for 6 rounds 0.8 -> 0.57 s and 51 at 10 tables of 6 1.05 -> 0.75 s for the same plans;
-# over 19 requests one lost 2 new pairs (60 at 10 tables of 6: 900 -> 898).
+# Steps without a new best (four kicks) before the search stops: 25 people at 10 stations
+# 0.8 -> 0.57 s, 51 at 10 tables 1.05 -> 0.75 s; of 19 requests one lost 2 new pairs.
 GIVE_UP = 400
 
 
@@ -87,17 +79,15 @@ class PersonTabu:
     Pair terms live in 0/1 matrices kept up to date move by move (valuable and not met,
     valuable and met once; colleagues), so one product with a round's one-hot groups counts
     them for every person at every station; the counts are whole numbers, exact in any
-    order of summation, so the weights applied after give the same scores on every machine.
-    Preferences are added per station, category gaps per swap.
+    order of summation and in single precision (which halves the product's time), so the
+    weights applied after give the same scores on every machine. Preferences are added per
+    station, category gaps per swap.
     """
 
     def __init__(self, problem: Problem, assign: np.ndarray, seed: int) -> None:
         p = self.p = problem
         self.rng = np.random.default_rng(seed)
         self.w = w = p.weights
-        # 0/1 pair matrices, one product with a round's groups counts all three: unmet and
-        # met once (kept up to date move by move), colleagues (fixed). Single precision: the
-        # counts are whole numbers, exact in it, and the product takes half the time.
         self.pair = np.empty((3, p.n_people, p.n_people), dtype=np.float32)
         self.pair[2] = p.colleague
         self.col = p.colleague
@@ -161,7 +151,7 @@ class PersonTabu:
         return own, gain - loss[:, None]
 
     def swap_scores(self, r: int, own: np.ndarray, change: np.ndarray,
-                    may: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+                    may: np.ndarray) -> np.ndarray:  # fmt: skip
         """(N, N) score change of swapping i and j in round r; -inf where not allowed.
 
         Every term is x[j, i] + x[i, j] for the change x[j, i] of i taking j's station (leaving
@@ -170,7 +160,6 @@ class PersonTabu:
         C-ordered and numpy fast, and added to its transpose once; i and j never meet in the
         swap, hence -join. A move i may not make (i held, or the station visited or, at
         tables, its own) is -inf in the table, so every swap that needs it is -inf."""
-        may = self._may_take(r, own) if may is None else may
         table = np.ascontiguousarray(np.where(may, change, -np.inf).T)
         code = own
         if self.has_cat:  # (K x categories, N); else (K, N)
@@ -201,9 +190,8 @@ class PersonTabu:
         return self.w["categories"] * ((other & lose).astype(np.float64) - missing)
 
     def _move_ceiling(self, r: int, change: np.ndarray, may: np.ndarray) -> float:
-        """No move of round r scores more than this (``move_scores``): the best change in
-        pair terms and preferences to a station with a seat one may take, plus the most
-        the category and size terms can add."""
+        """No move of round r scores more (``move_scores``): the best pair-and-preference
+        change to a seat one may take, plus the most the seat terms can add."""
         cols = self._open_seats(r)
         if cols.size == 0:
             return -np.inf
@@ -218,14 +206,13 @@ class PersonTabu:
         return cols
 
     def move_scores(self, r: int, own: np.ndarray, change: np.ndarray,
-                    may: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+                    may: np.ndarray) -> np.ndarray:  # fmt: skip
         """(N, K) score change of moving i to station k in round r; -inf where not allowed.
         Only the stations with a free seat are scored (in full rooms most steps have none)."""
         p, w = self.p, self.w
         size = self.sizes[r]
         out = np.full(change.shape, -np.inf)
         cols = self._open_seats(r)
-        may = self._may_take(r, own) if may is None else may
         ok = may[:, cols] & (size[own] > self.floor[r, own])[:, None]
         if p.mode == "tables":  # nobody left alone
             ok &= (size[own] != 2)[:, None]
@@ -301,7 +288,6 @@ class PersonTabu:
         may = self._may_take(r, own)
         swaps = self._not_tabu(self.swap_scores(r, own, change, may), free, aspire)
         best_swap, best_move = swaps.max(), -np.inf
-        # Moves are scored only where one could beat the best swap (most steps it cannot).
         if best_swap == -np.inf or self._move_ceiling(r, change, may) >= best_swap - 1e-6:
             moves = self.move_scores(r, own, change, may)
             moves = np.where(free[:, None] | (moves > aspire), moves, -np.inf)
@@ -329,23 +315,16 @@ class PersonTabu:
         score above ``aspire``: their rows and columns only, not the whole matrix."""
         held = np.flatnonzero(~free)
         if held.size:
-            rows = swaps[held]
-            rows[rows <= aspire] = -np.inf
-            swaps[held] = rows
-            cols = swaps[:, held]
-            cols[cols <= aspire] = -np.inf
-            swaps[:, held] = cols
+            swaps[held] = np.where(swaps[held] > aspire, swaps[held], -np.inf)
+            swaps[:, held] = np.where(swaps[:, held] > aspire, swaps[:, held], -np.inf)
         return swaps
 
     def _more_swaps(self, r: int, it: int, own: np.ndarray, swaps: np.ndarray, *,
                     used: set[int]) -> None:  # fmt: skip
         """After the step's swap (between the groups ``used``), every further improving swap
-        of round r between two groups that no swap of this step touched, each person's best
-        first (``own``, ``swaps``: as the step scored them).
-
-        Such swaps do not change each other's scores: a swap changes only the pair terms of
-        the two people moved with the members of their two groups in this round, and those
-        two groups' category mix, so the scores computed for the step still hold."""
+        of round r between two groups no swap of this step touched, each person's best first
+        (``own``, ``swaps``: as the step scored them). A swap changes only the pair terms and
+        the category mix of its two groups in this round, so the step's scores still hold."""
         partner = swaps.argmax(axis=1)
         value = swaps[np.arange(swaps.shape[0]), partner]
         for i in np.argsort(-value, kind="stable"):
@@ -372,7 +351,8 @@ class PersonTabu:
         for _ in range(KICKS):
             r = int(self.open[self.rng.integers(self.open.size)])
             own, change = self._round_terms(r)
-            options = np.argwhere(np.isfinite(self.swap_scores(r, own, change)))
+            swaps = self.swap_scores(r, own, change, self._may_take(r, own))
+            options = np.argwhere(np.isfinite(swaps))
             if len(options):
                 i, j = options[self.rng.integers(len(options))]
                 self.swap(r, int(i), int(j))
@@ -388,8 +368,7 @@ def tabu_improve(problem: Problem, assign: np.ndarray, *, seed: int, steps: int,
 
 
 class TabuRun:
-    """``tabu_improve`` in parts: ``run(share)`` continues the same search up to that share
-    of its steps, so a search paused and resumed ends where one run would."""
+    """``tabu_improve`` in parts: ``run(share)`` goes on to that share of the steps, as one run."""
 
     def __init__(self, problem: Problem, assign: np.ndarray, *, seed: int, steps: int,
                  deadline: float, target: float = math.inf) -> None:  # fmt: skip

@@ -57,9 +57,7 @@ class Search:
         )
         # Without person-level goals a code swap only relabels people: never worth a step.
         self.code_share = (0.5 if problem.no_revisit else 0.2) if side_goals else 0.0
-        self.best = self.a.copy()
-        self.gain = 0.0
-        self.best_gain = 0.0
+        self.best, self.gain, self.best_gain = self.a.copy(), 0.0, 0.0
 
     def _build_groups(self, k: int) -> None:
         p, n = self.p, self.p.n_people
