@@ -182,9 +182,7 @@ def _solve(problem: Problem, need: np.ndarray | None) -> CodeModel:
         (cu, code_u), (cv, code_v) = codes[u], codes[v]
         never[u, v] = not _meets(problem, patterns[cu], code_u, patterns[cv], code_v)
     linear = _fixed_misses(problem, codes, patterns)
-    model = _count_model(problem, codes, patterns, classes, never, linear)
-    model.need = need
-    found = countsolve.solve(model)
+    found = countsolve.solve(_count_model(problem, codes, patterns, classes, never, linear, need))
     counts = None if found is None else found.counts
     # An unproven optimum (the grid grew too large) shapes the plan but bounds nothing.
     lower_obj = found.value if found is not None and found.proven else None
@@ -203,7 +201,7 @@ def _need(problem: Problem) -> np.ndarray:
     return np.maximum(need, 0).ravel()
 
 
-def _count_model(problem: Problem, codes, patterns, classes, never, linear):
+def _count_model(problem: Problem, codes, patterns, classes, never, linear, need):
     load = fixed_load(problem)
     cells, room, cell_round = [], [], []
     for r in range(problem.n_rounds):
@@ -216,7 +214,7 @@ def _count_model(problem: Problem, codes, patterns, classes, never, linear):
         never=never | never.T, linear=np.asarray(linear, dtype=float),
         cells=np.array(cells, dtype=bool), room=np.array(room), cell_round=np.array(cell_round),
         full=np.flatnonzero(of_class == 0), total=len(classes[0]),
-        singles=[np.flatnonzero(of_class == ci) for ci in range(1, len(classes))],
+        singles=[np.flatnonzero(of_class == ci) for ci in range(1, len(classes))], need=need,
     )  # fmt: skip
 
 

@@ -136,8 +136,8 @@ def most_seat_gain(problem: Problem) -> float:
     those without) or fall below its ``min_size`` (a group of one emptied: min_size - 1),
     the group joined may gain the person's missing category or come one closer to its
     ``min_size``. The local searches skip scoring moves that could not beat a swap even so."""
-    gaps = len(problem.categories) + 1 if (problem.cat >= 0).any() else 0
-    short = int(problem.min_size.max(initial=0)) if (problem.min_size > 1).any() else 0
+    gaps = len(problem.categories) + 1 if problem.has_categories else 0
+    short = int(problem.min_size.max(initial=0)) if problem.has_min_size else 0
     w = problem.weights
     return w["categories"] * gaps + w["min_size"] * short
 

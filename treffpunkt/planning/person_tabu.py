@@ -92,8 +92,7 @@ class PersonTabu:
         self.pair[2] = p.colleague
         self.col = p.colleague
         self.pref = w["preferences"] * p.pref
-        self.has_cat = bool((p.cat >= 0).any())
-        self.has_min_size = bool((p.min_size > 1).any())  # a group of one meets min_size 1
+        self.has_cat, self.has_min_size = p.has_categories, p.has_min_size
         self.cat_safe = np.maximum(p.cat, 0)
         self.cat_rows = max(len(p.categories), 1) + 1  # the categories, and none (last)
         self.cat_row = np.where(p.cat >= 0, p.cat, self.cat_rows - 1)

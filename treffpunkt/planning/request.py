@@ -83,6 +83,16 @@ class Problem:
         return self.mode == "stations" and self.n_rounds <= self.n_stations
 
     @property
+    def has_categories(self) -> bool:
+        """Someone has a category: the category mix is scored."""
+        return bool((self.cat >= 0).any())
+
+    @property
+    def has_min_size(self) -> bool:
+        """Some station wants more than one person (a group of one meets a min_size of 1)."""
+        return bool((self.min_size > 1).any())
+
+    @property
     def has_free_seats(self) -> bool:
         """Some open round has more seats than people present."""
         open_present = self.present[self.n_frozen :].sum(axis=1)

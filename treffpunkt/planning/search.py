@@ -42,7 +42,7 @@ class Search:
         self.cat = p.cat
         self._build_groups(k)
         self.floor = staff_floor(p)
-        self.has_min_size = bool((p.min_size > 1).any())
+        self.has_min_size = p.has_min_size
         self.move_slack = most_seat_gain(p)  # bounds what moves' seat terms add
         self.rounds = np.arange(p.n_frozen, p.n_rounds)
         self.movable = [np.flatnonzero(p.present[r] & (p.fixed < 0)) for r in range(p.n_rounds)]
@@ -53,7 +53,7 @@ class Search:
         side_goals = (
             not problem.valuable.all(where=~np.eye(problem.n_people, dtype=bool))
             or problem.pref.any()
-            or (problem.cat >= 0).any()
+            or problem.has_categories
         )
         # Without person-level goals a code swap only relabels people: never worth a step.
         self.code_share = (0.5 if problem.no_revisit else 0.2) if side_goals else 0.0
