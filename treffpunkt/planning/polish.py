@@ -26,7 +26,7 @@ from .person_tabu import applies as tabu_applies
 from .request import Problem
 from .search import improve
 from .staffing import nobody_alone
-from .tablefit import by_size
+from .tablefit import by_size, merged
 
 RESTART_PEOPLE = 40  # up to here a plan without a construction gets several searches
 RESTARTS = 2  # further starts from other greedy plans
@@ -234,9 +234,10 @@ def _probed(problem: Problem, start: tuple[np.ndarray, str], fallback: tuple[np.
 
 
 def _with_company(problem: Problem, plan: np.ndarray, deadline: float) -> np.ndarray:
-    """At tables: ``plan`` with nobody alone (``staffing.nobody_alone``) and, where that
-    moved people, the annealing once more with a table of one counted ``LONE_PAIRS`` new
-    pairs short, to mend what the moves cost without leaving anyone alone again.
+    """At tables: ``plan`` with nobody alone (``staffing.nobody_alone``), two groups that fit
+    one table merged (``tablefit.merged``) and, where that moved people, the annealing once
+    more with a table of one counted ``LONE_PAIRS`` new pairs short, to mend what the moves
+    cost without leaving anyone alone again.
 
     The searches use a table of one as a stepping stone (it frees a seat at a full table);
     company found for its person afterwards cost 3-20 new pairs on 18 of 32 tables plans
@@ -248,7 +249,7 @@ def _with_company(problem: Problem, plan: np.ndarray, deadline: float) -> np.nda
     weighed there."""
     if problem.mode != "tables":
         return plan
-    joined = nobody_alone(problem, plan)
+    joined = merged(problem, nobody_alone(problem, plan))
     if (joined == plan).all():
         return plan
     weights = {**problem.weights, "min_size": LONE_PAIRS * problem.weights["new_pairs"]}
@@ -280,12 +281,18 @@ def _single_round_search(problem: Problem, plan: np.ndarray, seed: int, deadline
     and categories apart without touching the structure). Measured on 27 requests: the
     tabu search alone lost on the seed meeting (871 against 883 new pairs), the annealing
     alone on every request with groups of uneven size (171 people at 9 stations of 9-26:
-    7,191 against 7,393). At tables each starts from the groups at the tables that fit them
-    (``tablefit.by_size``): the searches fill only free seats. ``share``: of the tabu
-    search's budget."""
+    7,191 against 7,393). At tables each starts from the groups at the tables that fit them,
+    two groups that fit one table merged first (``_at_tables``): the searches fill only free
+    seats, and neither merges two groups. ``share``: of the tabu search's budget."""
     after_tabu = tabu_applies(problem)
-    plan = _tabu(problem, by_size(problem, plan), seed, deadline, target, share)
-    return _anneal(problem, by_size(problem, plan), seed, deadline, after_tabu=after_tabu)
+    plan = _tabu(problem, _at_tables(problem, plan), seed, deadline, target, share)
+    return _anneal(problem, _at_tables(problem, plan), seed, deadline, after_tabu=after_tabu)
+
+
+def _at_tables(problem: Problem, plan: np.ndarray) -> np.ndarray:
+    """At tables: two groups that fit one table merged (``tablefit.merged``), each group at
+    the table that fits it (``tablefit.by_size``); else ``plan``."""
+    return by_size(problem, merged(problem, plan))
 
 
 def _tabu(problem: Problem, plan: np.ndarray, seed: int, deadline: float, target: float,

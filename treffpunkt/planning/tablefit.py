@@ -6,14 +6,24 @@ that shrinks a group at a large table and fills a small one leaves the free seat
 group wants it: 52 people at 7 tables of 9-11 for 4 rounds ended with a group of 9 at a table
 of 9 and two people at a table of 10 in three rounds (809 new pairs); with the groups moved to
 the tables that fit them before each of the searches' stages, 852. ``by_size`` does that move:
-people keep their groups, groups change tables.
+people keep their groups, groups change tables. ``merged`` seats two groups of a round
+together at one table where they fit: a move of several people that no single move makes.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .metrics import meet_counts, plan_score
 from .request import Problem
+
+# Merges scored in full per round and pass, those with the most new pairs first: the pairs
+# are counted for every two groups that fit one table, the whole objective for these few.
+MERGES_SCORED = 4
+# Person pairs x rounds scored in all (a plan's score is O(N^2 R)), as ``staffing.SCORE_WORK``:
+# where groups are small and merges many (hardly ever: the searches crowd the tables), a
+# thousand people get a few merges, a hundred several hundred.
+MERGE_WORK = 50_000_000
 
 
 def by_size(problem: Problem, assign: np.ndarray) -> np.ndarray:
@@ -70,3 +80,79 @@ def _exchanged(problem: Problem, value: np.ndarray, groups: np.ndarray,
                 break
             groups[at[a]], groups[at[b]] = groups[at[b]], groups[at[a]]
     return groups
+
+
+def merged(problem: Problem, assign: np.ndarray) -> np.ndarray:
+    """``assign`` (tables mode) with two groups of an open round seated together at one table
+    that holds both (one of theirs or an empty one) wherever that scores more, the best merge
+    of a round first, until none does or ``MERGE_WORK`` is spent.
+
+    Each of them keeps every meeting of the round and meets the other group besides, but no
+    single move gets there where the other tables are full: 70 people at 15 tables of 5-7 for
+    8 rounds had a round seated as 7, 7, 7, 7, 6, 6, 6, 6, 6, 5, 5 and two people at a table
+    of 7 (the searches leave nobody alone, so the two stay together); merged with a group of
+    five in the plan, 1,460 -> 1,464 new pairs, merged between the searches too, 1,480."""
+    if problem.mode != "tables":
+        return assign
+    x, score = assign.copy(), plan_score(problem, assign)
+    scores_left = MERGE_WORK // (problem.n_people**2 * problem.n_rounds)
+    for r in range(problem.n_frozen, problem.n_rounds):
+        while scores_left > 0:
+            options = _merges(problem, x[r])
+            if not options:
+                break
+            plans = _most_pairs(problem, x, r, options)[:scores_left]
+            scores_left -= len(plans) + 1  # and the meeting counts
+            value, plan = max(((plan_score(problem, plan), plan) for plan in plans),
+                              key=lambda item: item[0])  # fmt: skip
+            if value <= score + 1e-9:
+                break
+            score, x = value, plan
+    return x
+
+
+def _merges(problem: Problem, row: np.ndarray) -> list[tuple[int, int, int]]:
+    """(table, table, target) of the round ``row``: two groups without hosts and a table that
+    holds both, theirs or an empty one (the smallest that fits)."""
+    sizes = np.bincount(row[row >= 0], minlength=problem.n_stations)
+    hosts = np.zeros(problem.n_stations, dtype=bool)
+    hosts[problem.fixed[(problem.fixed >= 0) & (row >= 0)]] = True
+    groups = np.flatnonzero((sizes > 0) & ~hosts)
+    empty = np.flatnonzero(sizes == 0)
+    empty = empty[np.argsort(problem.capacity[empty], kind="stable")]
+    both = sizes[groups][:, None] + sizes[groups][None, :]
+    capacity = problem.capacity[groups]
+    first = np.searchsorted(problem.capacity[empty], both)  # the smallest empty that fits
+    smallest_empty = empty[np.minimum(first, empty.size - 1)] if empty.size else first
+    targets = [
+        (capacity[:, None] >= both, groups[:, None]),
+        (capacity[None, :] >= both, groups[None, :]),
+        (first < empty.size, smallest_empty),
+    ]
+    out = []
+    upper = np.triu(np.ones(both.shape, dtype=bool), 1)
+    for fits, table in targets:
+        table = np.broadcast_to(table, both.shape)
+        a, b = np.nonzero(fits & upper)
+        out += zip(groups[a].tolist(), groups[b].tolist(), table[a, b].tolist(), strict=True)
+    return out
+
+
+def _most_pairs(problem: Problem, assign: np.ndarray, r: int,
+                options: list[tuple[int, int, int]]) -> list[np.ndarray]:  # fmt: skip
+    """The plans of the ``MERGES_SCORED`` options that make the most new pairs less colleague
+    meetings (pairs of the two groups that have not met, at their weights)."""
+    row, w, met = assign[r], problem.weights, meet_counts(assign)
+    gains = []
+    for a, b, _ in options:
+        one, two = np.flatnonzero(row == a), np.flatnonzero(row == b)
+        fresh = problem.valuable[np.ix_(one, two)] & (met[np.ix_(one, two)] == 0)
+        colleagues = problem.colleague[np.ix_(one, two)]
+        gains.append(w["new_pairs"] * fresh.sum() - w["colleagues"] * colleagues.sum())
+    plans = []
+    for n in np.argsort(-np.array(gains), kind="stable")[:MERGES_SCORED]:
+        a, b, target = options[n]
+        plan = assign.copy()
+        plan[r, (row == a) | (row == b)] = target
+        plans.append(plan)
+    return plans
