@@ -94,13 +94,14 @@ def merged(problem: Problem, assign: np.ndarray) -> np.ndarray:
     five in the plan, 1,460 -> 1,464 new pairs, merged between the searches too, 1,480."""
     if problem.mode != "tables":
         return assign
-    x, score = assign.copy(), plan_score(problem, assign)
+    x, score = assign, None  # scored once a merge fits (most plans have none)
     scores_left = MERGE_WORK // (problem.n_people**2 * problem.n_rounds)
     for r in range(problem.n_frozen, problem.n_rounds):
         while scores_left > 0:
             options = _merges(problem, x[r])
             if not options:
                 break
+            score = plan_score(problem, x) if score is None else score
             plans = _most_pairs(problem, x, r, options)[:scores_left]
             scores_left -= len(plans) + 1  # and the meeting counts
             value, plan = max(((plan_score(problem, plan), plan) for plan in plans),
