@@ -20,10 +20,11 @@ from .request import Problem
 # Merges scored in full per round and pass, those with the most new pairs first: the pairs
 # are counted for every two groups that fit one table, the whole objective for these few.
 MERGES_SCORED = 4
-# Person pairs x rounds scored in all (a plan's score is O(N^2 R)), as ``staffing.SCORE_WORK``:
-# where groups are small and merges many (hardly ever: the searches crowd the tables), a
-# thousand people get a few merges, a hundred several hundred.
-MERGE_WORK = 50_000_000
+# Person pairs x rounds scored in all (a plan's score is O(N^2 R)), as ``staffing.SCORE_WORK``.
+# Merges are few where the searches have crowded the tables (the 73 tables requests of
+# realistic 0-299 get the same plans with 50 M); random groups of 3 at tables of 8 for 5-6
+# rounds, the worst case, cost 0.08-0.2 s for 100-1,000 people.
+MERGE_WORK = 20_000_000
 
 
 def by_size(problem: Problem, assign: np.ndarray) -> np.ndarray:
@@ -143,17 +144,19 @@ def _most_pairs(problem: Problem, assign: np.ndarray, r: int,
                 options: list[tuple[int, int, int]]) -> list[np.ndarray]:  # fmt: skip
     """The plans of the ``MERGES_SCORED`` options that make the most new pairs less colleague
     meetings (pairs of the two groups that have not met, at their weights)."""
-    row, w, met = assign[r], problem.weights, meet_counts(assign)
-    gains = []
-    for a, b, _ in options:
-        one, two = np.flatnonzero(row == a), np.flatnonzero(row == b)
-        fresh = problem.valuable[np.ix_(one, two)] & (met[np.ix_(one, two)] == 0)
-        colleagues = problem.colleague[np.ix_(one, two)]
-        gains.append(w["new_pairs"] * fresh.sum() - w["colleagues"] * colleagues.sum())
+    row, w = assign[r], problem.weights
+    a, b, _ = np.array(options).T
+    people = np.flatnonzero(np.isin(row, np.concatenate([a, b])))  # of the groups in options
+    pairs = np.ix_(people, people)
+    fresh = problem.valuable[pairs] & (meet_counts(assign)[pairs] == 0)
+    value = w["new_pairs"] * fresh - w["colleagues"] * problem.colleague[pairs]
+    onehot = np.zeros((people.size, problem.n_stations))
+    onehot[np.arange(people.size), row[people]] = 1.0
+    between = onehot.T @ value @ onehot  # (K, K): what two groups bring each other
     plans = []
-    for n in np.argsort(-np.array(gains), kind="stable")[:MERGES_SCORED]:
-        a, b, target = options[n]
+    for n in np.argsort(-between[a, b], kind="stable")[:MERGES_SCORED]:
+        one, two, target = options[n]
         plan = assign.copy()
-        plan[r, (row == a) | (row == b)] = target
+        plan[r, (row == one) | (row == two)] = target
         plans.append(plan)
     return plans
