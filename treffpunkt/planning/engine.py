@@ -121,7 +121,9 @@ def _start_roomy(problem: Problem, deadline: float, *,
         return [(plan, crowded.NAME) for plan in crowded.crowded_plans(problem, deadline, part)]
 
     def elsewhere() -> list[tuple[np.ndarray, str]]:
-        return held(there) + (_largest_start(problem, deadline) if designed else [])
+        plans = crowded.resting_plans(problem, deadline) if counts else []  # as crowded ones
+        resting = [(plan, crowded.NAME) for plan in plans]
+        return held(there) + resting + (_largest_start(problem, deadline) if designed else [])
 
     child = background.start(elsewhere) if there or designed else None
 

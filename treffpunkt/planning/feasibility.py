@@ -150,11 +150,15 @@ Chooser = Callable[[int, int, np.ndarray], int]
 
 
 class Placer:
-    """Fills rounds of ``assign`` (R, N; -1 = not placed) while keeping the hard rules."""
+    """Fills rounds of ``assign`` (R, N; -1 = not placed) while keeping the hard rules, with
+    ``capacity`` (R, K) seats per round and station where given (fewer than the request's:
+    a start that keeps stations small in some rounds), else the request's."""
 
-    def __init__(self, problem: Problem, assign: np.ndarray):
+    def __init__(self, problem: Problem, assign: np.ndarray, capacity: np.ndarray | None = None):
         self.p = problem
         self.assign = assign
+        shape = (problem.n_rounds, problem.n_stations)
+        self.capacity = np.broadcast_to(problem.capacity if capacity is None else capacity, shape)
         k = problem.n_stations
         self.sizes = np.zeros((problem.n_rounds, k), dtype=np.int64)
         self.visits = np.zeros((problem.n_people, k), dtype=np.int64)
@@ -195,7 +199,7 @@ class Placer:
         if self.p.no_revisit:
             self._place_forced(r, [i for i in todo if self.assign[r, i] < 0])
         ahead = self._room_elsewhere_later(r)
-        sizes, capacity = self.sizes[r], self.p.capacity
+        sizes, capacity = self.sizes[r], self.capacity[r]
         # stations with a free seat, and those below ``ahead``: kept seat by seat (a seat
         # changes one station), recounted after an augmenting path moved several
         room, under = sizes < capacity, sizes < ahead
@@ -229,7 +233,7 @@ class Placer:
         p = self.p
         if not p.no_revisit or r + 1 >= p.n_rounds:
             return np.full(p.n_stations, np.iinfo(np.int64).max)
-        seats = np.maximum(p.capacity[None, :] - self.load[r + 1 :], 0)  # (later, K)
+        seats = np.maximum(self.capacity[r + 1 :] - self.load[r + 1 :], 0)  # (later, K)
         elsewhere = seats.sum(axis=1, keepdims=True) - seats  # other stations' seats
         return elsewhere.min(axis=0) + self.load[r]
 
@@ -242,10 +246,10 @@ class Placer:
         p = self.p
         later = np.zeros(p.n_stations, dtype=np.int64)
         for r2 in range(r + 1, p.n_rounds):
-            later += p.capacity - self.sizes[r2] - self._fixed_later(r2)
+            later += self.capacity[r2] - self.sizes[r2] - self._fixed_later(r2)
         left = p.present[r:].sum(axis=0)
         # A station whose seats its hosts fill in every round left is no station to visit.
-        open_k = ((p.capacity[None, :] - self.load[r:]) > 0).any(axis=0)
+        open_k = ((self.capacity[r:] - self.load[r:]) > 0).any(axis=0)
         tight = [i for i in todo if ((self.visits[i] == 0) & open_k).sum() <= left[i]]
         need = [
             [i for i in tight if self.visits[i, k] == 0] if open_k[k] else []
@@ -255,7 +259,7 @@ class Placer:
         for k in np.argsort(-surplus, kind="stable"):
             free = [i for i in need[k] if self.assign[r, i] < 0]
             for i in free[: max(int(surplus[k]), 0)]:
-                if self.sizes[r, k] < p.capacity[k]:
+                if self.sizes[r, k] < self.capacity[r, k]:
                     self.put(r, i, int(k))
 
     def _fixed_later(self, r: int) -> np.ndarray:
@@ -276,7 +280,7 @@ class Placer:
         movers = p.fixed < 0
         while queue:
             s = queue.popleft()
-            if self.sizes[r, s] < p.capacity[s]:
+            if self.sizes[r, s] < self.capacity[r, s]:
                 self._shift(r, s, parent)
                 return True
             people = np.flatnonzero((self.assign[r] == s) & movers)
@@ -305,9 +309,10 @@ class Placer:
 
 
 def fill_plan(problem: Problem, assign: np.ndarray, rng: np.random.Generator,
-              choose: Chooser) -> np.ndarray:  # fmt: skip
-    """Complete every round after the frozen ones with ``choose``; returns ``assign``."""
-    placer = Placer(problem, assign)
+              choose: Chooser, capacity: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+    """Complete every round after the frozen ones with ``choose`` (``capacity``: as
+    ``Placer`` takes it); returns ``assign``."""
+    placer = Placer(problem, assign, capacity)
     for r in range(problem.n_frozen, problem.n_rounds):
         placer.fill_round(r, rng.permutation(problem.n_people), choose)
     return assign

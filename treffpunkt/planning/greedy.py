@@ -33,18 +33,20 @@ NAME = "greedy"  # the method as plans report it
 
 def greedy_plan(problem: Problem, seed: int, attempts: int = FILL_ATTEMPTS,
                 deadline: float = math.inf, *, staffed: bool = True,
-                seats: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+                seats: np.ndarray | None = None,
+                capacity: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
     """The greedy plan, lifted to the staffing floor unless ``staffed`` is false; where
     seating gets stuck, up to ``attempts`` seeds are tried. OutOfTime when a round would
     start after ``deadline`` (``time.perf_counter()``): each costs N x N work, 1-2 s at
     10,000 people. ``seats`` (an (R, N) array), where given, is seated in place: where
-    every attempt gets stuck it holds the last attempt's seats."""
+    every attempt gets stuck it holds the last attempt's seats. ``capacity`` (R, K), where
+    given, holds each round's stations to those seats (``feasibility.Placer``)."""
     empty = empty_plan(problem)
     seated = empty.copy() if seats is None else seats
 
     def fill(attempt_seed: int) -> np.ndarray:
         seated[:] = empty
-        return _greedy_once(problem, attempt_seed, deadline, seated)
+        return _greedy_once(problem, attempt_seed, deadline, seated, capacity)
 
     plan = with_retries(fill, problem, seed, attempts)
     return staff(problem, plan) if staffed else plan
@@ -72,7 +74,8 @@ def greedy_or_repaired(problem: Problem, *, keep_seats: bool = True) -> tuple[np
     return completed, REPAIRED
 
 
-def _greedy_once(problem: Problem, seed: int, deadline: float, assign: np.ndarray) -> np.ndarray:
+def _greedy_once(problem: Problem, seed: int, deadline: float, assign: np.ndarray,
+                 capacity: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
     """Fill ``assign`` (the frozen rounds held, the rest empty) by greedy seating; where it
     gets stuck (PlanningError), ``assign`` keeps the seats taken so far."""
     rng = np.random.default_rng(seed)
@@ -114,7 +117,7 @@ def _greedy_once(problem: Problem, seed: int, deadline: float, assign: np.ndarra
             state["missing"][c, k] = 0.0
         return k
 
-    return fill_plan(problem, assign, rng, choose)
+    return fill_plan(problem, assign, rng, choose, capacity)
 
 
 def latin_plan(problem: Problem) -> np.ndarray | None:
