@@ -98,11 +98,14 @@ class PersonTabu:
         self.cat_row = np.where(p.cat >= 0, p.cat, self.cat_rows - 1)
         self.cat_of_row = np.append(np.arange(self.cat_rows - 1), -1)
         self.cat_real = self.cat_of_row >= 0
+        # [c, i]: someone of category c (row) is not of i's, and i has one
+        self.other_cat = (self.cat_of_row[:, None] != p.cat[None, :]) & (p.cat >= 0)[None, :]
         self.move_slack = most_seat_gain(p)  # bounds the moves' scores (``_move_ceiling``)
         self.floor = staff_floor(p)
         self.movable = p.present & (p.fixed < 0)[None, :]
         self.open = np.arange(p.n_frozen, p.n_rounds)
         self.more_swaps = p.n_people > MORE_SWAPS_PEOPLE
+        self.onehot = np.eye(p.n_stations + 1, p.n_stations, dtype=np.float32)  # by station
         self._reset(assign)
 
     def _reset(self, assign: np.ndarray) -> None:
@@ -136,18 +139,15 @@ class PersonTabu:
     def _round_terms(self, r: int) -> tuple[np.ndarray, np.ndarray]:
         """Round r: own station (0 where absent), and the change of moving each person to
         each station (N, K; 0 at the own one) in the pair terms and preferences."""
-        own = self.a[r]
-        seated = own >= 0
-        n = self.p.n_people
-        g = np.zeros((n, self.p.n_stations), dtype=np.float32)
-        g[np.flatnonzero(seated), own[seated]] = 1.0
-        own = np.where(seated, own, 0)
+        own, n = self.a[r], self.p.n_people
+        g = self.onehot[own]  # the absent (-1): the last row, none
+        own = np.maximum(own, 0)
         counts = (self.pair.reshape(3 * n, n) @ g).astype(np.float64)  # weighed in double
         unmet, once, colleagues = counts.reshape(3, n, -1)
-        w, mine = self.w, (np.arange(n), own)
+        w = self.w
         gain = w["new_pairs"] * unmet - w["colleagues"] * colleagues + self.pref
-        loss = w["new_pairs"] * once[mine] - w["colleagues"] * colleagues[mine] + self.pref[mine]
-        return own, gain - loss[:, None]
+        stay = w["new_pairs"] * once - w["colleagues"] * colleagues + self.pref  # at the own
+        return own, gain - stay[np.arange(n), own][:, None]
 
     def swap_scores(self, r: int, own: np.ndarray, change: np.ndarray,
                     may: np.ndarray) -> np.ndarray:  # fmt: skip
@@ -182,11 +182,10 @@ class PersonTabu:
         group, c may join it (0 for c = i's own category, whose exchange changes no group's
         mix; c is never missing from i's group then)."""
         cnt = self.cnt[r]
-        lose = (self.p.cat >= 0) & (cnt[own, self.cat_safe] == 1)
+        lose = self.other_cat & (cnt[own, self.cat_safe] == 1)  # i's category leaves with i
         missing = np.zeros((self.cat_rows, self.p.n_people), dtype=bool)  # last: no category
         missing[:-1] = cnt[own].T == 0  # [c, i]: category c missing from i's group
-        other = self.cat_of_row[:, None] != self.p.cat[None, :]
-        return self.w["categories"] * ((other & lose).astype(np.float64) - missing)
+        return self.w["categories"] * (lose.astype(np.float64) - missing)
 
     def _move_ceiling(self, r: int, change: np.ndarray, may: np.ndarray) -> float:
         """No move of round r scores more (``move_scores``): the best pair-and-preference
@@ -296,7 +295,7 @@ class PersonTabu:
         if best_swap >= best_move:
             i, j = self._pick(swaps, best_swap)
             self.swap(r, i, j)
-            self.tabu[r, [i, j]] = it + self.rng.integers(*TENURE, size=2)
+            self.tabu[r, i], self.tabu[r, j] = it + self.rng.integers(*TENURE, size=2)
             self.score += best_swap
             if self.more_swaps:
                 self._more_swaps(r, it, own, swaps, used={int(own[i]), int(own[j])})
@@ -335,7 +334,7 @@ class PersonTabu:
                 continue
             used |= groups
             self.swap(r, int(i), j)
-            self.tabu[r, [i, j]] = it + self.rng.integers(*TENURE, size=2)
+            self.tabu[r, i], self.tabu[r, j] = it + self.rng.integers(*TENURE, size=2)
             self.score += value[i]
 
     def _pick(self, scores: np.ndarray, top: float) -> tuple[int, int]:
