@@ -74,12 +74,7 @@ def crowded_plans(problem: Problem, deadline: float, counts: list[int]) -> list[
     order = np.argsort(problem.capacity, kind="stable")
     plans = []
     for count in counts:
-        seated = _seated(problem, order[:count], deadline)
-        if seated is None:
-            continue
-        plan = staff(problem, seated, scored=False)  # scored: 0.05-0.1 s a plan
-        if not missing_seats(problem, plan):
-            plans.append(plan)
+        plans += _staffed(problem, _seated(problem, order[:count], deadline))
     return plans
 
 
@@ -91,11 +86,31 @@ def _seated(problem: Problem, small: np.ndarray, deadline: float) -> np.ndarray 
         tight = _capped(problem, small, seats)
         if (tight.capacity == problem.capacity).all():
             return None
-        try:
-            return greedy_plan(tight, problem.seed, FEW_ATTEMPTS, deadline, staffed=False)
-        except (PlanningError, OutOfTime):
-            continue
+        seated = _greedy_seats(tight, deadline)
+        if seated is not None:
+            return seated
     return None
+
+
+def _greedy_seats(problem: Problem, deadline: float,
+                  capacity: np.ndarray | None = None) -> np.ndarray | None:  # fmt: skip
+    """The unstaffed greedy plan (``FEW_ATTEMPTS`` seeds; ``capacity`` per round and
+    station where given); None where greedy seating gets stuck or the time is up."""
+    try:
+        return greedy_plan(problem, problem.seed, FEW_ATTEMPTS, deadline, staffed=False,
+                           capacity=capacity)  # fmt: skip
+    except (PlanningError, OutOfTime):
+        return None
+
+
+def _staffed(problem: Problem, seated: np.ndarray | None) -> list[np.ndarray]:
+    """``seated`` lifted to the staffing floor of ``problem`` by the first moves (scored:
+    0.05-0.1 s a plan, and the search reshapes starts anyway); none where there is no plan
+    or a station stays below its floor."""
+    if seated is None:
+        return []
+    plan = staff(problem, seated, scored=False)
+    return [] if missing_seats(problem, plan) else [plan]
 
 
 def fewest_seats(problem: Problem, small: np.ndarray) -> int:
@@ -137,13 +152,7 @@ def resting_plans(problem: Problem, deadline: float) -> list[np.ndarray]:
     capacity = rest_capacities(problem)
     if (capacity == problem.capacity).all():
         return []
-    try:
-        seated = greedy_plan(problem, problem.seed, FEW_ATTEMPTS, deadline, staffed=False,
-                             capacity=capacity)  # fmt: skip
-    except (PlanningError, OutOfTime):
-        return []
-    plan = staff(problem, seated, scored=False)
-    return [] if missing_seats(problem, plan) else [plan]
+    return _staffed(problem, _greedy_seats(problem, deadline, capacity))
 
 
 def rest_capacities(problem: Problem) -> np.ndarray:

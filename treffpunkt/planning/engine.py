@@ -109,10 +109,10 @@ def _start_roomy(problem: Problem, deadline: float, *,
     candidate so far. None in the chain regime (chain swaps reshape the plan there), nor
     where the code search's plan is best and meets its rival (which starts from the crowded
     plans, not the resting one: from there it lost, 3,470 -> 3,357 new pairs); where that
-    plan loses, all crowded plans are computed here. The design
-    never runs beside the code search: a start that outranked its plan would cost a second
-    search where the rival's single one suffices (80 people at 6 stations of 16 for 4
-    rounds: 0.77 -> 1.05 s for the same 1,951 new pairs)."""
+    plan loses, all crowded plans are computed here. The design never runs beside the code
+    search: a start that outranked its plan would cost a second search where the rival's
+    single one suffices (80 people at 6 stations of 16 for 4 rounds: 0.77 -> 1.05 s for the
+    same 1,951 new pairs)."""
     chains = wants_chains(problem)
     counts = [] if chains else crowded.held_counts(problem)
     designed = not chains and not has_rival and largest.applies(problem)
@@ -123,7 +123,7 @@ def _start_roomy(problem: Problem, deadline: float, *,
         return [(plan, crowded.NAME) for plan in crowded.crowded_plans(problem, deadline, part)]
 
     def elsewhere() -> list[tuple[np.ndarray, str]]:
-        plans = crowded.resting_plans(problem, deadline) if counts else []  # as crowded ones
+        plans = crowded.resting_plans(problem, deadline) if counts else []  # where held ones are
         resting = [(plan, crowded.NAME) for plan in plans]
         return held(there) + resting + (_largest_start(problem, deadline) if designed else [])
 

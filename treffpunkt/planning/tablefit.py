@@ -125,6 +125,7 @@ def _merges(problem: Problem, row: np.ndarray) -> list[tuple[int, int, int]]:
     both = sizes[groups][:, None] + sizes[groups][None, :]
     capacity = problem.capacity[groups]
     first = np.searchsorted(problem.capacity[empty], both)  # the smallest empty that fits
+    # without an empty table nothing fits there, and the targets are never read
     smallest_empty = empty[np.minimum(first, empty.size - 1)] if empty.size else first
     targets = [
         (capacity[:, None] >= both, groups[:, None]),
