@@ -167,7 +167,7 @@ def test_clusters_of_one_are_a_candidate_with_seats_to_spare_but_not_at_many_sta
 
     roomy = plan(uniform(35, 7, 6, 6, "stations"))  # 35 people in 42 seats
     assert roomy["algorithm"] == "cluster design + local search"
-    assert roomy["metrics"]["new_pairs"] == 435  # 417 from the other candidates
+    assert roomy["metrics"]["new_pairs"] == 438  # 417 from the other candidates
     # 23 stations: 506 clusters, each weighed against every other when people are dealt.
     assert not clusters.applies(parse_request(uniform(100, 23, 5, 4, "stations")))
     assert clusters.applies(parse_request(uniform(100, 19, 6, 4, "stations")))

@@ -26,6 +26,7 @@ from .person_tabu import applies as tabu_applies
 from .request import Problem
 from .search import improve
 from .staffing import nobody_alone
+from .sweep import sweep_anneal, sweeps
 from .tablefit import by_size, merged
 
 RESTART_PEOPLE = 40  # up to here a plan without a construction gets several searches
@@ -303,5 +304,8 @@ def _tabu(problem: Problem, plan: np.ndarray, seed: int, deadline: float, target
 
 def _anneal(problem: Problem, plan: np.ndarray, seed: int, deadline: float, *,
             after_tabu: bool, share: float = 1.0) -> np.ndarray:  # fmt: skip
+    if after_tabu:
+        count = int(sweeps(problem) * share)
+        plan = sweep_anneal(problem, plan, seed=seed, sweeps=count, deadline=deadline)
     steps = int(search_steps(problem, after_tabu=after_tabu) * share)
     return improve(problem, plan, seed=seed, steps=steps, deadline=deadline)

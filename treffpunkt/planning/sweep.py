@@ -1,0 +1,126 @@
+"""Annealing by sweeps over a round, on the tabu search's scores of all moves of a round.
+
+``search.py``'s annealing scores one person's moves per step (up to 64 partners), about 100
+microseconds a step on small meetings, nearly all of it numpy's overhead per call. Here one
+round's swaps and moves are scored at once (``PersonTabu.swap_scores``, ``move_scores``: a
+few N x N operations), and then every person of the round in random order takes the best
+of its moves under the Metropolis rule. A move changes the pair terms and the category mix
+of its two groups in this round only, so the scores of the moves between the other groups
+still hold: each person is offered only those (``clean``), and a sweep makes several moves
+for one scoring. Where the budget bounds the search (small meetings with many rounds, where
+eight times the annealing's steps found 1 % more new pairs), a sweep does the work of
+dozens of steps.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from .person_tabu import PersonTabu, applies
+from .request import Problem
+
+START_TEMPERATURE = 0.3  # times the weight of a new pair, falling to 0 as in ``search.py``
+# Budget: sweeps per open round, at most ``SWEEP_WORK`` in units of a person pair's share of
+# a sweep (about 15 ns here): a sweep costs about N^2 + ``PERSON_COST`` N + ``SWEEP_COST``
+# of them (45 people: 160 microseconds, 277: 1.8 ms), so the sweeps of one search take at
+# most about 0.1 s. Measured on realistic 0-99 and the 73 tables requests of 0-299, seeds
+# 1-2 (``plan()`` in one process): this budget +0.036 % and +0.12 % new pairs for 10 % and
+# 24 % more time; 40 a round and 4 M +0.107 % at tables for 14 %; twice this budget +0.144 %.
+SWEEPS_PER_ROUND = 60
+SWEEP_WORK = 6_000_000
+PERSON_COST = 70
+SWEEP_COST = 7_000
+
+
+def sweeps(problem: Problem) -> int:
+    """``SWEEPS_PER_ROUND`` per open round, fewer where sweeps are large (``SWEEP_WORK``),
+    times ``effort``."""
+    n = problem.n_people
+    per_rounds = SWEEPS_PER_ROUND * (problem.n_rounds - problem.n_frozen)
+    work = SWEEP_WORK // (n * n + PERSON_COST * n + SWEEP_COST)
+    return int(min(per_rounds, work) * problem.effort)
+
+
+def sweep_anneal(problem: Problem, assign: np.ndarray, *, seed: int, sweeps: int,
+                 deadline: float) -> np.ndarray:  # fmt: skip
+    """The best plan found by ``sweeps`` sweeps from ``assign`` (never worse than it); the
+    open rounds take turns, the temperature falls linearly to 0. Where half the sweeps
+    found nothing better, the plan is taken as a local optimum (as in ``search.py``)."""
+    if sweeps <= 0 or not applies(problem):
+        return assign
+    state = Sweeps(problem, assign, seed)
+    rounds, start_score = state.open, state.score
+    start = START_TEMPERATURE * problem.weights["new_pairs"]
+    for s in range(sweeps):
+        if s % 8 == 0 and time.perf_counter() > deadline:
+            break
+        if s == sweeps // 2 and state.best_score <= start_score + 1e-9:
+            break
+        state.sweep(int(rounds[s % rounds.size]), start * (1 - s / sweeps))
+    return state.best
+
+
+class Sweeps(PersonTabu):
+    """A plan under annealing by sweeps, on the scores and moves of the tabu search."""
+
+    def sweep(self, r: int, temperature: float) -> None:
+        """Every movable person of round r in random order: its best move between groups
+        no move of this sweep touched, made where the Metropolis rule accepts it.
+
+        Each person's best move and its chance are drawn for all at once; a person whose
+        best move the rule turns down would be turned down among fewer groups too, so only
+        the others are looked at one by one, and after a move their moves are taken again
+        among the clean groups."""
+        own, change = self._round_terms(r)
+        may = self._may_take(r, own)
+        swaps = self.swap_scores(r, own, change, may)
+        moves = self.move_scores(r, own, change, may)
+        order = self.rng.permutation(np.flatnonzero(self.movable[r]))
+        chance = self.rng.random(order.size)
+        best = np.maximum(swaps.max(axis=1), moves.max(axis=1))[order]
+        taken = _accepted(best, chance, temperature)
+        clean = None  # the groups no move of this sweep touched, from the first move on
+        for a, u, delta in zip(*(x[taken].tolist() for x in (order, chance, best)), strict=True):
+            swap_row, move_row = swaps[a], moves[a]
+            if clean is None:
+                clean = np.ones(self.p.n_stations, dtype=bool)
+            elif not clean[own[a]]:
+                continue
+            else:
+                swap_row = np.where(clean[own], swap_row, -np.inf)
+                move_row = np.where(clean, move_row, -np.inf)
+                delta = max(swap_row.max(), move_row.max())
+                if not _accepted(np.array(delta), np.array(u), temperature):
+                    continue
+            self._make_best(r, a, swap_row, move_row, own, clean)
+            self.score += delta
+            if self.score > self.best_score + 1e-9:
+                self.best, self.best_score = self.a.copy(), self.score
+
+    def _make_best(self, r: int, a: int, swap_row: np.ndarray, move_row: np.ndarray,
+                   own: np.ndarray, clean: np.ndarray) -> None:  # fmt: skip
+        """a's best swap or move of round r (the swap on a tie; a random one among equals:
+        the first of them would walk the same few paths), its groups marked touched."""
+        b, k = self._any_best(swap_row), self._any_best(move_row)
+        if swap_row[b] >= move_row[k]:
+            self.swap(r, a, b)
+            clean[own[b]] = False
+        else:
+            self.relocate(r, a, k)
+            clean[k] = False
+        clean[own[a]] = False
+
+    def _any_best(self, row: np.ndarray) -> int:
+        ties = np.flatnonzero(row >= row.max() - 1e-9)
+        return int(ties[self.rng.integers(ties.size)])
+
+
+def _accepted(delta: np.ndarray, chance: np.ndarray, temperature: float) -> np.ndarray:
+    """Metropolis as ``search.py``: gains always, losses by ``chance``, at 0 degrees only
+    some moves that change nothing."""
+    if temperature <= 0:
+        return (delta > 0) | ((delta == 0) & (chance < 0.2))
+    with np.errstate(over="ignore"):
+        return (delta > 0) | (chance < np.exp(delta / temperature))
