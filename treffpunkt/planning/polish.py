@@ -10,6 +10,7 @@ same request and seed give the same plan on every machine.
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 
@@ -194,10 +195,10 @@ def _polish(problem: Problem, plan: np.ndarray, name: str, deadline: float, *,
         )
         if found is not None and plan_score(problem, found[0]) > plan_score(problem, plan):
             plan, name = found
-        return _anneal(problem, plan, problem.seed, deadline, after_tabu=True), name
+        return _anneal(problem, plan, problem.seed, deadline, after_tabu=True, target=target), name
     if fallback is not None and tabu_applies(problem):  # stations mode: no tables to fit
         plan, name = _probed(problem, (plan, name), fallback, deadline, target, probe)
-        plan = _anneal(problem, plan, problem.seed, deadline, after_tabu=True)
+        plan = _anneal(problem, plan, problem.seed, deadline, after_tabu=True, target=target)
     else:
         plan = _single_round_search(problem, plan, problem.seed, deadline, target)
     if name == GREEDY and problem.n_people <= RESTART_PEOPLE:
@@ -287,7 +288,8 @@ def _single_round_search(problem: Problem, plan: np.ndarray, seed: int, deadline
     seats, and neither merges two groups. ``share``: of the tabu search's budget."""
     after_tabu = tabu_applies(problem)
     plan = _tabu(problem, _at_tables(problem, plan), seed, deadline, target, share)
-    return _anneal(problem, _at_tables(problem, plan), seed, deadline, after_tabu=after_tabu)
+    plan = _at_tables(problem, plan)
+    return _anneal(problem, plan, seed, deadline, after_tabu=after_tabu, target=target)
 
 
 def _at_tables(problem: Problem, plan: np.ndarray) -> np.ndarray:
@@ -302,8 +304,12 @@ def _tabu(problem: Problem, plan: np.ndarray, seed: int, deadline: float, target
     return tabu_improve(problem, plan, seed=seed, steps=steps, deadline=deadline, target=target)
 
 
-def _anneal(problem: Problem, plan: np.ndarray, seed: int, deadline: float, *,
-            after_tabu: bool, share: float = 1.0) -> np.ndarray:  # fmt: skip
+def _anneal(problem: Problem, plan: np.ndarray, seed: int, deadline: float, *, after_tabu: bool,
+            share: float = 1.0, target: float = math.inf) -> np.ndarray:  # fmt: skip
+    """The annealing (``search.py``), after the tabu search led by sweeps (``sweep.py``);
+    nothing where the plan scores ``target`` already (no plan scores more)."""
+    if target < math.inf and plan_score(problem, plan) >= target - 1e-9:
+        return plan
     if after_tabu:
         count = int(sweeps(problem) * share)
         plan = sweep_anneal(problem, plan, seed=seed, sweeps=count, deadline=deadline)
