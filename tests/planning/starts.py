@@ -6,9 +6,11 @@ from __future__ import annotations
 import numpy as np
 
 from treffpunkt.planning import PlanningError
-from treffpunkt.planning.feasibility import check_feasible
+from treffpunkt.planning.feasibility import check_feasible, staff_floor
 from treffpunkt.planning.greedy import greedy_plan
+from treffpunkt.planning.metrics import group_sizes
 from treffpunkt.planning.request import Problem, parse_request
+from treffpunkt.planning.staffing import staff
 
 
 def as_rounds(problem: Problem, assign: np.ndarray) -> list[dict]:
@@ -30,3 +32,15 @@ def greedy_start(request: dict, held: bool) -> tuple[dict, Problem, np.ndarray] 
         request = {**request, "frozen_rounds": as_rounds(problem, start)[:1]}
         problem = parse_request(request)
     return request, problem, start
+
+
+def staffed_start(request: dict, held: bool) -> tuple[Problem, np.ndarray, np.ndarray] | None:
+    """(problem, the greedy plan staffed, [r, k] whether station k of round r starts at its
+    staffing floor or above) for a search to start from, with ``held`` as ``greedy_start``;
+    None where nothing is left to plan."""
+    started = greedy_start(request, held)
+    if started is None or started[1].n_frozen == started[1].n_rounds:
+        return None
+    _, problem, start = started
+    start = staff(problem, start)
+    return problem, start, group_sizes(problem, start) >= staff_floor(problem)

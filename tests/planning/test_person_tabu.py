@@ -20,7 +20,7 @@ from treffpunkt.planning.request import parse_request
 from treffpunkt.planning.search import improve
 from treffpunkt.planning.staffing import staff
 
-from .starts import greedy_start
+from .starts import greedy_start, staffed_start
 from .strategies import meetings
 
 # Stations or tables of uneven size with free seats, side goals, hosts and absences.
@@ -69,13 +69,11 @@ def rule_keeping_swaps(problem, assign: np.ndarray, r: int) -> list[tuple[int, i
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(uneven_meetings, st.booleans())
 def test_every_move_is_scored_exactly_and_keeps_the_rules(request, held):
-    started = greedy_start(request, held)  # held: the first round must stay as it was
-    if started is None or started[1].n_frozen == started[1].n_rounds:
+    started = staffed_start(request, held)  # held: the first round must stay as it was
+    if started is None:
         return
-    request, problem, start = started
-    start = staff(problem, start)
+    problem, start, staffed = started
     floor = staff_floor(problem)
-    staffed = group_sizes(problem, start) >= floor
     search = PersonTabu(problem, start, seed=problem.seed)
     for step in range(4):
         r = int(search.open[step % search.open.size])

@@ -18,11 +18,10 @@ from treffpunkt.planning.person_tabu import tabu_improve, tabu_steps
 from treffpunkt.planning.polish import search_steps
 from treffpunkt.planning.request import parse_request
 from treffpunkt.planning.search import improve
-from treffpunkt.planning.staffing import staff
 from treffpunkt.planning.sweep import Sweeps, _accepted, sweep_anneal, sweeps
 from treffpunkt.planning.tablefit import by_size, merged
 
-from .starts import as_rounds, greedy_start
+from .starts import as_rounds, staffed_start
 from .strategies import meetings
 
 uneven_meetings = meetings(max_stations=6, max_capacity=9, max_people=40, max_hosts=1,
@@ -34,13 +33,11 @@ uneven_meetings = meetings(max_stations=6, max_capacity=9, max_people=40, max_ho
 def test_every_sweep_keeps_the_rules_and_knows_its_score(request, held, heat):
     # At 3 times a pair's weight most moves are taken: several per sweep, each scored
     # before the first of them was made.
-    started = greedy_start(request, held)  # held: the first round must stay as it was
-    if started is None or started[1].n_frozen == started[1].n_rounds:
+    started = staffed_start(request, held)  # held: the first round must stay as it was
+    if started is None:
         return
-    _, problem, start = started
-    start = staff(problem, start)
+    problem, start, staffed = started
     floor = staff_floor(problem)
-    staffed = group_sizes(problem, start) >= floor
     state = Sweeps(problem, start, seed=problem.seed)
     for s in range(6):
         state.sweep(int(state.open[s % state.open.size]), heat * problem.weights["new_pairs"])
@@ -49,18 +46,9 @@ def test_every_sweep_keeps_the_rules_and_knows_its_score(request, held, heat):
         assert (group_sizes(problem, state.a)[staffed] >= floor[staffed]).all()
     assert (state.a[: problem.n_frozen] == start[: problem.n_frozen]).all()
     assert state.best_score == pytest.approx(plan_score(problem, state.best))
-
-
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(uneven_meetings)
-def test_the_sweeps_never_return_a_worse_plan(request):
-    started = greedy_start(request, held=False)
-    if started is None:
-        return
-    _, problem, start = started
-    found = sweep_anneal(problem, start, seed=1, sweeps=40, deadline=math.inf)
+    found = sweep_anneal(problem, start, seed=1, sweeps=12, deadline=math.inf)
+    assert plan_score(problem, found) >= plan_score(problem, start)  # never a worse plan
     assert rule_violations(problem, found) == []
-    assert plan_score(problem, found) >= plan_score(problem, start)
 
 
 def small_tables_many_rounds() -> dict:
