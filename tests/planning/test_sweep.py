@@ -18,7 +18,7 @@ from treffpunkt.planning.person_tabu import tabu_improve, tabu_steps
 from treffpunkt.planning.polish import search_steps
 from treffpunkt.planning.request import parse_request
 from treffpunkt.planning.search import improve
-from treffpunkt.planning.sweep import Sweeps, _accepted, sweep_anneal, sweeps
+from treffpunkt.planning.sweep import Sweeps, _accepted, sweep_anneal, sweep_work
 from treffpunkt.planning.tablefit import by_size, merged
 
 from .starts import as_rounds, staffed_start
@@ -40,13 +40,16 @@ def test_every_sweep_keeps_the_rules_and_knows_its_score(request, held, heat):
     floor = staff_floor(problem)
     state = Sweeps(problem, start, seed=problem.seed)
     for s in range(6):
-        state.sweep(int(state.open[s % state.open.size]), heat * problem.weights["new_pairs"])
+        r = int(state.open[s % state.open.size])
+        before = state.a[r].copy()
+        moves = state.sweep(r, heat * problem.weights["new_pairs"])
+        assert moves <= (state.a[r] != before).sum() <= 2 * moves  # a swap moves two people
         assert state.score == pytest.approx(plan_score(problem, state.a))
         assert rule_violations(problem, state.a) == []
         assert (group_sizes(problem, state.a)[staffed] >= floor[staffed]).all()
     assert (state.a[: problem.n_frozen] == start[: problem.n_frozen]).all()
     assert state.best_score == pytest.approx(plan_score(problem, state.best))
-    found = sweep_anneal(problem, start, seed=1, sweeps=12, deadline=math.inf)
+    found = sweep_anneal(problem, start, seed=1, work=sweep_work(problem) // 10, deadline=math.inf)
     assert plan_score(problem, found) >= plan_score(problem, start)  # never a worse plan
     assert rule_violations(problem, found) == []
 
@@ -63,21 +66,21 @@ def small_tables_many_rounds() -> dict:
 
 def test_after_the_tabu_search_the_sweeps_find_more_than_the_annealing():
     # The annealing scores one person's moves per step; here its 830 steps took about twice
-    # the time of the 420 sweeps (one round's moves scored at once for every person).
+    # the time of the sweeps (one round's moves scored at once for every person).
     problem = parse_request(small_tables_many_rounds())
     start = by_size(problem, greedy_plan(problem, 0))
     searched = tabu_improve(problem, start, seed=0, steps=tabu_steps(problem), deadline=math.inf)
     searched = by_size(problem, merged(problem, searched))  # as the planner hands it on
     annealed = improve(problem, searched, seed=0, steps=search_steps(problem, after_tabu=True),
                        deadline=math.inf)  # fmt: skip
-    swept = sweep_anneal(problem, searched, seed=0, sweeps=sweeps(problem), deadline=math.inf)
+    swept = sweep_anneal(problem, searched, seed=0, work=sweep_work(problem), deadline=math.inf)
 
-    assert (search_steps(problem, after_tabu=True), sweeps(problem)) == (830, 420)
+    assert (search_steps(problem, after_tabu=True), sweep_work(problem)) == (830, 420 * 12_175)
     new_pairs = [objective_terms(problem, p)["new_pairs"] for p in (searched, annealed, swept)]
-    assert new_pairs == [786, 790, 797]
+    assert new_pairs == [786, 790, 800]
 
 
-def test_the_budget_is_per_open_round_and_shrinks_with_the_size_of_a_sweep():
+def test_the_budget_is_sixty_sweeps_per_open_round_up_to_a_cap():
     small = parse_request(small_tables_many_rounds())
     first_round = as_rounds(small, greedy_plan(small, 0))[:1]
     held = parse_request({**small_tables_many_rounds(), "frozen_rounds": first_round})
@@ -86,8 +89,9 @@ def test_the_budget_is_per_open_round_and_shrinks_with_the_size_of_a_sweep():
         "participants": [{"id": f"p{i:03d}"} for i in range(400)],
         "stations": [{"id": f"s{k}", "capacity": 40} for k in range(10)],
     })  # fmt: skip
-    assert (sweeps(small), sweeps(held)) == (60 * 7, 60 * 6)
-    assert sweeps(large) == 6_000_000 // (400 * 400 + 70 * 400 + 7_000)  # 30, not 60 x 5
+    sweep = 45 * 45 + 70 * 45 + 7_000  # the work of one sweep of 45 people
+    assert (sweep_work(small), sweep_work(held)) == (60 * 7 * sweep, 60 * 6 * sweep)
+    assert sweep_work(large) == 6_000_000  # 30 sweeps of 400 people, not 60 x 5
 
 
 def test_the_metropolis_rule_takes_gains_and_some_losses_and_at_zero_degrees_no_loss():

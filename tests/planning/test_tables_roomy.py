@@ -87,7 +87,7 @@ def test_the_pairs_lost_to_company_for_someone_alone_are_won_back(monkeypatch):
     monkeypatch.setattr(polish, "LONE_SHARE", 0.0)  # company found, nothing mended
     company_only = plan(request)
 
-    assert (mended["metrics"]["new_pairs"], company_only["metrics"]["new_pairs"]) == (824, 815)
+    assert (mended["metrics"]["new_pairs"], company_only["metrics"]["new_pairs"]) == (821, 815)
     assert rule_breaks(request, mended["rounds"]) == []
     sizes = [len(group) for groups in mended["rounds"] for group in groups.values()]
     assert 1 not in sizes
@@ -119,11 +119,11 @@ def test_two_groups_that_fit_one_table_merge_between_the_searches(monkeypatch):
     # 70 people at 15 tables of 5-7 for 8 rounds: the plans seat every round as five tables
     # of 7, five of 6 and one of 5, but the searches get there by way of small groups that
     # no move of one person joins to another (the searches leave nobody alone); merged
-    # between the searches, 16 repeat meetings instead of 26
+    # between the searches, 17 repeat meetings instead of 22
     request = tables(70, [5, 6, 6, 6, 7, 7, 6, 6, 5, 7, 7, 6, 5, 5, 7], 8)
     together = plan(request)
     monkeypatch.setattr(polish, "merged", lambda problem, assign: assign)
     apart = plan(request)
 
-    assert [together["metrics"]["new_pairs"], apart["metrics"]["new_pairs"]] == [1504, 1494]
+    assert [together["metrics"]["new_pairs"], apart["metrics"]["new_pairs"]] == [1503, 1498]
     assert rule_breaks(request, together["rounds"]) == []

@@ -27,7 +27,7 @@ from .person_tabu import applies as tabu_applies
 from .request import Problem
 from .search import improve
 from .staffing import nobody_alone
-from .sweep import sweep_anneal, sweeps
+from .sweep import sweep_anneal, sweep_work
 from .tablefit import by_size, merged
 
 RESTART_PEOPLE = 40  # up to here a plan without a construction gets several searches
@@ -311,7 +311,7 @@ def _anneal(problem: Problem, plan: np.ndarray, seed: int, deadline: float, *, a
     if target < math.inf and plan_score(problem, plan) >= target - 1e-9:
         return plan
     if after_tabu:
-        count = int(sweeps(problem) * share)
-        plan = sweep_anneal(problem, plan, seed=seed, sweeps=count, deadline=deadline)
+        work = int(sweep_work(problem) * share)
+        plan = sweep_anneal(problem, plan, seed=seed, work=work, deadline=deadline)
     steps = int(search_steps(problem, after_tabu=after_tabu) * share)
     return improve(problem, plan, seed=seed, steps=steps, deadline=deadline)
