@@ -17,7 +17,7 @@ runs the requests FROM to TO - 1 instead of the first COUNT (``A,B,C`` these thr
 first 40 are the ones the planner was tuned on, so check a change on others too (40-100: 12
 of 53 more than 0.5 % below the reference on 2026-11-27; 9 later that day, all of them
 stations requests, against the better of that reference and the one the code of then
-found; 7 after the sweeps, 2026-11-27, against a reference that rose with them; 2 of the
+found; 9 after the sweeps, 2026-11-27, against a reference that rose with them; 2 of the
 first 33). A reference is only the best this code finds with more budget:
 keep the best values known (README.md) beside it.
 """
