@@ -306,8 +306,8 @@ def _tabu(problem: Problem, plan: np.ndarray, seed: int, deadline: float, target
 
 def _anneal(problem: Problem, plan: np.ndarray, seed: int, deadline: float, *, after_tabu: bool,
             share: float = 1.0, target: float = math.inf) -> np.ndarray:  # fmt: skip
-    """The annealing (``search.py``), after the tabu search led by sweeps (``sweep.py``);
-    nothing where the plan scores ``target`` already (no plan scores more)."""
+    """The annealing (``search.py``), where the tabu search ran before it the sweeps first
+    (``sweep.py``); nothing where the plan scores ``target`` already (no plan scores more)."""
     if target < math.inf and plan_score(problem, plan) >= target - 1e-9:
         return plan
     if after_tabu:
