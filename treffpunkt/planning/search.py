@@ -19,6 +19,10 @@ from .feasibility import staff_floor
 from .metrics import meet_counts, most_seat_gain
 from .request import Problem
 
+# A score change this small is rounding (weights that are not whole numbers), not a change:
+# the annealing takes it as a move that changes nothing.
+ROUNDING = 1e-9
+
 
 class Search:
     """A plan under local search; ``best`` holds the best assignment seen."""
@@ -369,10 +373,10 @@ class Search:
     def _accept(self, delta: float, temperature: float) -> bool:
         if delta == -np.inf:
             return False
-        if delta > 0:
+        if delta > ROUNDING:
             return True
         if temperature <= 0:
-            return delta == 0 and self.rng.random() < 0.2
+            return abs(delta) <= ROUNDING and self.rng.random() < 0.2
         return self.rng.random() < math.exp(delta / temperature)
 
     def run(self, steps: int, deadline: float, start_temp: float, sample: int = 64) -> None:

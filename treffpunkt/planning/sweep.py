@@ -23,6 +23,7 @@ import numpy as np
 
 from .person_tabu import PersonTabu, applies
 from .request import Problem
+from .search import ROUNDING
 
 # Times the weight of a new pair, falling to 0 as in ``search.py`` (0.15: -0.01 %, 0.6:
 # -0.04 % new pairs on realistic 0-99 and the tables requests of 100-299, seeds 1-2).
@@ -146,8 +147,8 @@ class Sweeps(PersonTabu):
 
 def _accepted(delta: np.ndarray, chance: np.ndarray, temperature: float) -> np.ndarray:
     """Metropolis as ``search.py``: gains always, losses by ``chance``, at 0 degrees only
-    some moves that change nothing."""
+    some moves that change nothing (up to ``ROUNDING``)."""
     if temperature <= 0:
-        return (delta > 0) | ((delta == 0) & (chance < 0.2))
+        return (delta > ROUNDING) | ((np.abs(delta) <= ROUNDING) & (chance < 0.2))
     with np.errstate(over="ignore"):
-        return (delta > 0) | (chance < np.exp(delta / temperature))
+        return (delta > ROUNDING) | (chance < np.exp(delta / temperature))
