@@ -34,7 +34,7 @@ def meetings(draw, *, max_stations: int, max_capacity: int, max_people: int, max
     every station's ``min_size`` drawn from ``min_sizes`` (at most its capacity)."""
     mode = draw(st.sampled_from(["stations", "tables"]))
     n_stations = draw(st.integers(2, max_stations))
-    rounds = draw(st.integers(1, n_stations if mode == "stations" else 4))
+    rounds = draw(st.integers(1, n_stations + 1 if mode == "stations" else 4))  # + 1: revisits
     caps = [draw(st.integers(2, max_capacity)) for _ in range(n_stations)]
     n_people = draw(st.integers(2, min(sum(caps), max_people)))
     people = draw(participants(n_people, rounds, n_stations, organisations=5))
