@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from treffpunkt.planning.acceptance import accepted
 from treffpunkt.planning.feasibility import staff_floor
 from treffpunkt.planning.frozen import rule_violations
 from treffpunkt.planning.greedy import greedy_plan
@@ -18,7 +19,7 @@ from treffpunkt.planning.person_tabu import tabu_improve, tabu_steps
 from treffpunkt.planning.polish import search_steps
 from treffpunkt.planning.request import parse_request
 from treffpunkt.planning.search import improve
-from treffpunkt.planning.sweep import Sweeps, _accepted, sweep_anneal, sweep_work
+from treffpunkt.planning.sweep import Sweeps, sweep_anneal, sweep_work
 from treffpunkt.planning.tablefit import by_size, merged
 
 from .starts import as_rounds, staffed_start
@@ -102,8 +103,8 @@ def test_the_metropolis_rule_takes_gains_and_some_losses_and_at_zero_degrees_no_
     delta = np.array([2.0, 0.0, 0.0, -1.0, -1.0, -1e-12, -np.inf])
     chance = np.array([0.99, 0.1, 0.5, 0.3, 0.4, 0.1, 0.0])
     # exp(-1 / 1) = 0.37: the loss is taken with chance 0.3, not 0.4
-    assert _accepted(delta, chance, 1.0).tolist() == [True, True, True, True, False, True, False]
-    assert _accepted(delta, chance, 0.0).tolist() == [True, True, False, False, False, True, False]
+    assert accepted(delta, chance, 1.0).tolist() == [True, True, True, True, False, True, False]
+    assert accepted(delta, chance, 0.0).tolist() == [True, True, False, False, False, True, False]
 
 
 def test_a_plan_out_of_time_is_returned_as_it_came():

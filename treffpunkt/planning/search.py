@@ -10,18 +10,14 @@ a safety stop that returns the best plan found so far.
 
 from __future__ import annotations
 
-import math
 import time
 
 import numpy as np
 
+from .acceptance import ROUNDING, accepted
 from .feasibility import staff_floor
 from .metrics import meet_counts, most_seat_gain
 from .request import Problem
-
-# A score change this small is rounding (weights that are not whole numbers), not a change:
-# the annealing takes it as a move that changes nothing.
-ROUNDING = 1e-9
 
 
 class Search:
@@ -371,13 +367,12 @@ class Search:
         self._record(delta)
 
     def _accept(self, delta: float, temperature: float) -> bool:
-        if delta == -np.inf:
+        """``acceptance.accepted``, its chance drawn only where it decides."""
+        if delta > ROUNDING or delta == -np.inf:
+            return delta > ROUNDING
+        if temperature <= 0 and abs(delta) > ROUNDING:
             return False
-        if delta > ROUNDING:
-            return True
-        if temperature <= 0:
-            return abs(delta) <= ROUNDING and self.rng.random() < 0.2
-        return self.rng.random() < math.exp(delta / temperature)
+        return bool(accepted(delta, self.rng.random(), temperature))
 
     def run(self, steps: int, deadline: float, start_temp: float, sample: int = 64) -> None:
         """``steps`` annealing steps (temperature falls linearly to 0), or until deadline.

@@ -21,9 +21,9 @@ import time
 
 import numpy as np
 
+from .acceptance import accepted
 from .person_tabu import PersonTabu, applies
 from .request import Problem
-from .search import ROUNDING
 
 # Times the weight of a new pair, falling to 0 as in ``search.py`` (0.15: -0.01 %, 0.6:
 # -0.04 % new pairs on realistic 0-99 and the tables requests of 100-299, seeds 1-2).
@@ -104,7 +104,7 @@ class Sweeps(PersonTabu):
         order = self.rng.permutation(np.flatnonzero(self.movable[r]))
         chance = self.rng.random(order.size)
         best = np.maximum(swaps.max(axis=1), moves.max(axis=1))[order]
-        taken = _accepted(best, chance, temperature)
+        taken = accepted(best, chance, temperature)
         clean = None  # the groups no move of this sweep touched, from the first move on
         moves_made = 0
         for a, u, delta in zip(*(x[taken].tolist() for x in (order, chance, best)), strict=True):
@@ -117,7 +117,7 @@ class Sweeps(PersonTabu):
                 swap_row = np.where(clean[own], swap_row, -np.inf)
                 move_row = np.where(clean, move_row, -np.inf)
                 delta = max(swap_row.max(), move_row.max())
-                if not _accepted(np.array(delta), np.array(u), temperature):
+                if not accepted(delta, u, temperature):
                     continue
             self._make_best(r, a, swap_row, move_row, own, clean)
             moves_made += 1
@@ -131,24 +131,11 @@ class Sweeps(PersonTabu):
         """a's best swap or move of round r (the swap on a tie; a random one among equals:
         the first of them would walk the same few paths), its groups marked touched."""
         if swap_row.max() >= move_row.max():
-            b = self._any_best(swap_row)
-            self.swap(r, a, b)
+            (b,) = self._pick(swap_row, swap_row.max())
+            self.swap(r, a, int(b))
             clean[own[b]] = False
         else:
-            k = self._any_best(move_row)
-            self.relocate(r, a, k)
+            (k,) = self._pick(move_row, move_row.max())
+            self.relocate(r, a, int(k))
             clean[k] = False
         clean[own[a]] = False
-
-    def _any_best(self, row: np.ndarray) -> int:
-        ties = np.flatnonzero(row >= row.max() - 1e-9)
-        return int(ties[self.rng.integers(ties.size)])
-
-
-def _accepted(delta: np.ndarray, chance: np.ndarray, temperature: float) -> np.ndarray:
-    """Metropolis as ``search.py``: gains always, losses by ``chance``, at 0 degrees only
-    some moves that change nothing (up to ``ROUNDING``)."""
-    if temperature <= 0:
-        return (delta > ROUNDING) | ((np.abs(delta) <= ROUNDING) & (chance < 0.2))
-    with np.errstate(over="ignore"):
-        return (delta > ROUNDING) | (chance < np.exp(delta / temperature))
