@@ -59,6 +59,7 @@ KICKS = 6  # random swaps of a kick
 # Steps without a new best (four kicks) before the search stops: 25 people at 10 stations
 # 0.8 -> 0.57 s, 51 at 10 tables 1.05 -> 0.75 s; of 19 requests one lost 2 new pairs.
 GIVE_UP = 400
+ZERO_ONE = np.array([0, 1], dtype=np.int32)  # the meeting counts of the pair matrices
 
 
 def applies(problem: Problem) -> bool:
@@ -90,7 +91,7 @@ class PersonTabu:
         self.w = w = p.weights
         self.pair = np.empty((3, p.n_people, p.n_people), dtype=np.float32)
         self.pair[2] = p.colleague
-        self.col = p.colleague
+        self.col_cost = w["colleagues"] * p.colleague  # what sharing a group costs in colleagues
         self.pref = w["preferences"] * p.pref
         self.has_cat, self.has_min_size = p.has_categories, p.has_min_size
         self.cat_safe = np.maximum(p.cat, 0)
@@ -128,12 +129,12 @@ class PersonTabu:
     def _unmet_once(self, met: np.ndarray, rows: int | slice) -> np.ndarray:
         """(2, ...) for the people ``rows`` with the meeting counts ``met``: 1 where i and y
         bring a new contact and have not met / have met once."""
-        new = self.p.valuable[rows]
-        return np.stack([new & (met == 0), new & (met == 1)])
+        levels = ZERO_ONE.reshape((2,) + (1,) * met.ndim)  # one comparison for both
+        return (met == levels) & self.p.valuable[rows]
 
     def _join(self, unmet: np.ndarray, rows: int | slice) -> np.ndarray:
         """What i (``rows``) gains by newly sharing a group with each y."""
-        return self.w["new_pairs"] * unmet - self.w["colleagues"] * self.col[rows]
+        return self.w["new_pairs"] * unmet - self.col_cost[rows]
 
     # -- scoring ---------------------------------------------------------------------------
     def _round_terms(self, r: int) -> tuple[np.ndarray, np.ndarray]:
