@@ -106,6 +106,7 @@ class PersonTabu:
         self.movable = p.present & (p.fixed < 0)[None, :]
         self.open = np.arange(p.n_frozen, p.n_rounds)
         self.more_swaps = p.n_people > MORE_SWAPS_PEOPLE
+        self.everyone = np.arange(p.n_people)
         self.onehot = np.eye(p.n_stations + 1, p.n_stations, dtype=np.float32)  # by station
         self._reset(assign)
 
@@ -146,9 +147,11 @@ class PersonTabu:
         counts = (self.pair.reshape(3 * n, n) @ g).astype(np.float64)  # weighed in double
         unmet, once, colleagues = counts.reshape(3, n, -1)
         w = self.w
-        gain = w["new_pairs"] * unmet - w["colleagues"] * colleagues + self.pref
-        stay = w["new_pairs"] * once - w["colleagues"] * colleagues + self.pref  # at the own
-        return own, gain - stay[np.arange(n), own][:, None]
+        colleague_cost = w["colleagues"] * colleagues
+        gain = w["new_pairs"] * unmet - colleague_cost + self.pref
+        at = (self.everyone, own)  # staying: the terms at the own station only
+        stay = w["new_pairs"] * once[at] - colleague_cost[at] + self.pref[at]
+        return own, gain - stay[:, None]
 
     def swap_scores(self, r: int, own: np.ndarray, change: np.ndarray,
                     may: np.ndarray) -> np.ndarray:  # fmt: skip
@@ -184,9 +187,10 @@ class PersonTabu:
         mix; c is never missing from i's group then)."""
         cnt = self.cnt[r]
         lose = self.other_cat & (cnt[own, self.cat_safe] == 1)  # i's category leaves with i
-        missing = np.zeros((self.cat_rows, self.p.n_people), dtype=bool)  # last: no category
-        missing[:-1] = cnt[own].T == 0  # [c, i]: category c missing from i's group
-        return self.w["categories"] * (lose.astype(np.float64) - missing)
+        gaps = lose.astype(np.float64)
+        gaps[:-1] -= cnt[own].T == 0  # [c, i]: category c missing from i's group (last: none)
+        gaps *= self.w["categories"]
+        return gaps
 
     def _move_ceiling(self, r: int, change: np.ndarray, may: np.ndarray) -> float:
         """No move of round r scores more (``move_scores``): the best pair-and-preference
@@ -231,15 +235,17 @@ class PersonTabu:
         gaps gone where i was alone, else one more where i was the last of its category) and
         one per station it joins (the gaps of a group opened, else one fewer where i's
         category was missing); the last row: no category."""
-        cnt, size, real = self.cnt[r], self.sizes[r], self.cat_real
-        present = cnt.sum(axis=0) > 0
-        counts = np.zeros((size.size, self.cat_rows), dtype=np.int64)
-        counts[:, :-1] = cnt
-        emptied = -((cnt == 0) & present[None, :]).sum(axis=1)  # gaps a group loses emptying
-        leave = np.where((size == 1)[:, None], emptied[:, None], real & (counts == 1))
-        opened = int(present.sum()) - real
-        missing = real[:, None] & (counts[cols].T == 0)
-        into = np.where((size[cols] == 0)[None, :], opened[:, None], -missing.astype(np.int64))
+        cnt, size = self.cnt[r], self.sizes[r]
+        present = cnt.any(axis=0)
+        absent = cnt == 0
+        emptied = -(absent & present).sum(axis=1)  # gaps a group loses emptying
+        last = np.zeros((size.size, self.cat_rows), dtype=np.int64)  # the last column: none
+        last[:, :-1] = cnt == 1
+        leave = np.where((size == 1)[:, None], emptied[:, None], last)
+        opened = int(present.sum()) - self.cat_real
+        missing = np.zeros((self.cat_rows, cols.size), dtype=np.int64)
+        missing[:-1] = absent[cols].T
+        into = np.where((size[cols] == 0)[None, :], opened[:, None], -missing)
         return leave[own, self.cat_row][:, None] + into[self.cat_row]
 
     def _move_shortfall(self, size: np.ndarray, own: np.ndarray, cols: np.ndarray) -> np.ndarray:
