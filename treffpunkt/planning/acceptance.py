@@ -17,5 +17,7 @@ def accepted(delta: np.ndarray | float, chance: np.ndarray | float,
     uniformly in [0, 1) for each; -inf (no move) never."""
     if temperature <= 0:
         return (delta > ROUNDING) | ((np.abs(delta) <= ROUNDING) & (chance < 0.2))
+    if isinstance(delta, float):  # one move (most calls): a gain decides before exp could overflow
+        return delta > ROUNDING or chance < np.exp(delta / temperature)
     with np.errstate(over="ignore"):
         return (delta > ROUNDING) | (chance < np.exp(delta / temperature))

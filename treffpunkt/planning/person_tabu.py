@@ -344,10 +344,11 @@ class PersonTabu:
             self.tabu[r, i], self.tabu[r, j] = it + self.rng.integers(*TENURE, size=2)
             self.score += value[i]
 
-    def _pick(self, scores: np.ndarray, top: float) -> tuple[int, int]:
+    def _pick(self, scores: np.ndarray, top: float) -> tuple[int, ...]:
         """A seeded choice among the best-scoring moves."""
         ties = np.flatnonzero(scores >= top - 1e-9)
-        return np.unravel_index(int(ties[self.rng.integers(ties.size)]), scores.shape)
+        flat = int(ties[self.rng.integers(ties.size)])
+        return divmod(flat, scores.shape[1]) if scores.ndim == 2 else (flat,)
 
     def kick(self) -> None:
         """Back to the best plan, then a few random allowed swaps (a new random stream)."""
