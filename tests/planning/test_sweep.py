@@ -105,6 +105,13 @@ def test_the_metropolis_rule_takes_gains_and_some_losses_and_at_zero_degrees_no_
     # exp(-1 / 1) = 0.37: the loss is taken with chance 0.3, not 0.4
     assert accepted(delta, chance, 1.0).tolist() == [True, True, True, True, False, True, False]
     assert accepted(delta, chance, 0.0).tolist() == [True, True, False, False, False, True, False]
+    # one move at a time (the annealing's steps; a gain of 1e6 would overflow exp): the same
+    one_by_one = [
+        bool(accepted(d, c, 1.0)) for d, c in zip(delta.tolist(), chance.tolist(), strict=True)
+    ]
+    assert one_by_one == [True, True, True, True, False, True, False]
+    with np.errstate(over="raise"):
+        assert bool(accepted(1e6, 0.5, 1e-3)) and not accepted(-1e6, 0.0, 1e-3)
 
 
 def test_a_plan_out_of_time_is_returned_as_it_came():
