@@ -17,6 +17,7 @@ import numpy as np
 from .acceptance import ROUNDING, accepted
 from .feasibility import staff_floor
 from .metrics import meet_counts, most_seat_gain
+from .person_tabu import ZERO_ONE
 from .request import Problem
 
 
@@ -36,6 +37,7 @@ class Search:
         self.val[:n, :n] = p.valuable
         self.col = np.zeros((n + 1, n + 1), dtype=bool)
         self.col[:n, :n] = p.colleague
+        self.col_cost = self.w["colleagues"] * self.col
         # [i, y]: score for i newly sharing a group with y, and lost when i stops sharing one
         # with y; kept up to date move by move (whole rows: cheaper than gathering the pairs)
         self.joins, self.leaves = self._pair_values(slice(None))
@@ -95,10 +97,9 @@ class Search:
     # -- scoring ---------------------------------------------------------------------------
     def _pair_values(self, rows: int | slice) -> tuple[np.ndarray, np.ndarray]:
         """(joins, leaves) of the people ``rows`` (see ``__init__``)."""
-        val, met, w = self.val[rows], self.met[rows], self.w
-        colleagues = w["colleagues"] * self.col[rows]
-        joins = w["new_pairs"] * (val & (met == 0)) - colleagues
-        return joins, w["new_pairs"] * (val & (met == 1)) - colleagues
+        met, colleagues, new = self.met[rows], self.col_cost[rows], self.w["new_pairs"]
+        unmet, once = (met == ZERO_ONE.reshape((2,) + (1,) * met.ndim)) & self.val[rows]
+        return new * unmet - colleagues, new * once - colleagues
 
     def _refresh_pair_values(self, i: int) -> None:
         """i's row and column of ``joins`` and ``leaves`` after i's meeting counts changed."""
