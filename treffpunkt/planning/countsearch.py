@@ -146,6 +146,10 @@ class CodeAnnealer:
         self._side_pairs()
         self.own_cost = self._personal_costs()
         self.dist = np.zeros(len(self.codes))  # people on codes that never meet each code
+        # [i, u]: i's worthless partners whom code u never meets, colleagues' rounds shared
+        # with u (kept up to date move by move: a step reads one row instead of a gather)
+        self.apart = np.zeros((self.people.size, len(self.codes)), dtype=np.int16)
+        self.shared = np.zeros_like(self.apart)
         self.load = np.zeros(self.room.size, dtype=np.int64)
         self.carried = np.full(self.people.size, -1, dtype=np.int64)
         self.best_change = 0.0  # objective of the best codes less that of the start
@@ -205,6 +209,19 @@ class CodeAnnealer:
         self.load[self._code_cells(u)] += sign
         self.dist += sign * self.never[u]
 
+    def _carry(self, i: int, v: int) -> None:
+        """Person i from their code (if any) to code v."""
+        u = int(self.carried[i])
+        apart, shared = self.never[v].astype(np.int16), self.agree[v].astype(np.int16)
+        if u >= 0:
+            self._place(u, -1)
+            apart -= self.never[u]
+            shared -= self.agree[u]
+        self._place(v, 1)
+        self.carried[i] = v
+        self.apart[self.worthless[i]] += apart
+        self.shared[self.colleagues[i]] += shared
+
     def costs(self, i: int) -> np.ndarray:
         """Change of the objective for each code of person i's group if i took it (inf
         where a station has no room): pairs lost, colleague rounds, seats below the floor."""
@@ -222,14 +239,10 @@ class CodeAnnealer:
         cost = self.dist[lo:hi] - self.dist[u] - self.never[u, lo:hi] + self.penalty * short
         own = self.own_cost[i]
         cost += own - own[u - lo]
-        others = self.carried[self.worthless[i]]
-        if others.size:  # a pair that brings nothing is no loss apart
-            cost -= self.never[others, lo:hi].sum(axis=0) - self.never[u, others].sum()
-        others = self.carried[self.colleagues[i]]
-        if others.size:
-            cost += self.colleague_cost * (
-                self.agree[others, lo:hi].sum(axis=0) - self.agree[u, others].sum()
-            )
+        if self.worthless[i].size:  # a pair that brings nothing is no loss apart
+            cost -= self.apart[i, lo:hi] - self.apart[i, u]
+        if self.colleagues[i].size:
+            cost += self.colleague_cost * (self.shared[i, lo:hi] - self.shared[i, u])
         return np.where(full == 0, cost, np.inf)
 
     def start(self) -> bool:
@@ -245,22 +258,21 @@ class CodeAnnealer:
             cost = self.dist[lo:hi] + self.own_cost[i] - self.penalty * short
             cost = np.where(fits, cost, np.inf)
             ties = np.flatnonzero(cost == cost.min())
-            self.carried[i] = lo + int(self.rng.choice(ties))
-            self._place(self.carried[i], 1)
+            self._carry(i, lo + int(self.rng.choice(ties)))
         return True
 
     def start_from(self, assign: np.ndarray) -> None:
         """Everybody on the code they have in ``assign`` (a plan that keeps the hard rules),
         whoever ``start`` placed taken off first and the random stream begun again."""
         self.rng = np.random.default_rng(self.seed)
-        self.load[:] = 0
-        self.dist[:] = 0
+        for array in (self.load, self.dist, self.apart, self.shared):
+            array[:] = 0
+        self.carried[:] = -1
         index = {code: u for u, code in enumerate(self.codes)}
         for i, person in enumerate(self.people):
             g = self.group_of[i]
             code = tuple(int(assign[r, person]) for r in self.group_rounds[g])
-            self.carried[i] = index[(g, code)]
-            self._place(self.carried[i], 1)
+            self._carry(i, index[(g, code)])
 
     def anneal(self, steps: int, deadline: float) -> list[int]:
         """The best codes seen over ``steps`` heat-bath steps (a random person draws a new
@@ -281,9 +293,7 @@ class CodeAnnealer:
             u = int(self.carried[i])
             if v == u:
                 continue
-            self._place(u, -1)
-            self._place(v, 1)
-            self.carried[i] = v
+            self._carry(i, v)
             value += float(cost[v - self.span[self.group_of[i]][0]])
             if value < best_value - 1e-9:
                 best_value, best = value, self.carried.copy()
