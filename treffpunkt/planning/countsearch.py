@@ -18,8 +18,9 @@ count solver can take:
   per seat below the staffing floor (``feasibility.staff_floor``); capacities are kept by
   every step;
 * scores come from one vector kept up to date (``dist = never @ people per code``), each
-  person's own costs per code (hosts, preferences), and their few colleagues and known
-  pairs, so every step is scored exactly;
+  person's own costs per code (hosts, preferences), and per person and code the
+  colleagues and known pairs it keeps apart or together (two tables kept up to date move by
+  move: a step reads a row), so every step is scored exactly;
 * the temperature falls linearly over a budget counted in steps, seeded: same request,
   same plan on every machine.
 
