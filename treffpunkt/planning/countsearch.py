@@ -148,8 +148,10 @@ class CodeAnnealer:
         self.own_cost = self._personal_costs()
         self.dist = np.zeros(len(self.codes))  # people on codes that never meet each code
         # [i, u]: i's worthless partners whom code u never meets, colleagues' rounds shared
-        # with u (kept up to date move by move: a step reads one row instead of a gather)
-        self.apart = np.zeros((self.people.size, len(self.codes)), dtype=np.int16)
+        # with u (kept up to date move by move: a step reads one row instead of a gather);
+        # at most people x rounds, so two bytes but for huge organisations
+        small = self.people.size * problem.n_rounds < np.iinfo(np.int16).max
+        self.apart = np.zeros((self.people.size, len(self.codes)), np.int16 if small else np.int32)
         self.shared = np.zeros_like(self.apart)
         self.load = np.zeros(self.room.size, dtype=np.int64)
         self.carried = np.full(self.people.size, -1, dtype=np.int64)
@@ -213,7 +215,8 @@ class CodeAnnealer:
     def _carry(self, i: int, v: int) -> None:
         """Person i from their code (if any) to code v."""
         u = int(self.carried[i])
-        apart, shared = self.never[v].astype(np.int16), self.agree[v].astype(np.int16)
+        kind = self.apart.dtype
+        apart, shared = self.never[v].astype(kind), self.agree[v].astype(kind)
         if u >= 0:
             self._place(u, -1)
             apart -= self.never[u]
