@@ -252,12 +252,17 @@ def _visits_bound(problem: Problem, open_rounds: list[int], low: np.ndarray,
         return None
     # every group as if it held all partial attendees: the last column of each table
     relaxed = [[phi[:, -1] for phi in phis[r]] for r in open_rounds]
+    # rounds alike (the same attendance, tables and least sizes) have one programme a step
+    alike = [(int(n), low[r].tobytes(), b"".join(phi.tobytes() for phi in tables))
+             for r, tables, n in zip(open_rounds, relaxed, present, strict=True)]  # fmt: skip
     lam, scale = np.zeros(problem.n_stations), float(problem.capacity.max())
     best = first = np.inf  # first: the bound without multipliers
     for step in range(steps):
-        total, used = float(lam @ most), np.zeros(problem.n_stations)
-        for r, phi, n_here in zip(open_rounds, relaxed, present, strict=True):
-            found = _round_sizes(phi, low[r], problem.capacity, int(n_here), lam)
+        total, used, solved = float(lam @ most), np.zeros(problem.n_stations), {}
+        for r, phi, n_here, key in zip(open_rounds, relaxed, present, alike, strict=True):
+            if key not in solved:
+                solved[key] = _round_sizes(phi, low[r], problem.capacity, int(n_here), lam)
+            found = solved[key]
             if found is None:
                 return None
             total += found[0]
