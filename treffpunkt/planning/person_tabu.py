@@ -130,8 +130,7 @@ class PersonTabu:
     def _unmet_once(self, met: np.ndarray, rows: int | slice) -> np.ndarray:
         """(2, ...) for the people ``rows`` with the meeting counts ``met``: 1 where i and y
         bring a new contact and have not met / have met once."""
-        levels = ZERO_ONE.reshape((2,) + (1,) * met.ndim)  # one comparison for both
-        return (met == levels) & self.p.valuable[rows]
+        return (met == ZERO_ONE.reshape((2,) + (1,) * met.ndim)) & self.p.valuable[rows]
 
     def _join(self, unmet: np.ndarray, rows: int | slice) -> np.ndarray:
         """What i (``rows``) gains by newly sharing a group with each y."""
@@ -146,8 +145,7 @@ class PersonTabu:
         own = np.maximum(own, 0)
         counts = (self.pair.reshape(3 * n, n) @ g).astype(np.float64)  # weighed in double
         unmet, once, colleagues = counts.reshape(3, n, -1)
-        w = self.w
-        colleague_cost = w["colleagues"] * colleagues
+        w, colleague_cost = self.w, self.w["colleagues"] * colleagues
         gain = w["new_pairs"] * unmet - colleague_cost + self.pref
         at = (self.everyone, own)  # staying: the terms at the own station only
         stay = w["new_pairs"] * once[at] - colleague_cost[at] + self.pref[at]
@@ -189,8 +187,7 @@ class PersonTabu:
         lose = self.other_cat & (cnt[own, self.cat_safe] == 1)  # i's category leaves with i
         gaps = lose.astype(np.float64)
         gaps[:-1] -= cnt[own].T == 0  # [c, i]: category c missing from i's group (last: none)
-        gaps *= self.w["categories"]
-        return gaps
+        return self.w["categories"] * gaps
 
     def _move_ceiling(self, r: int, change: np.ndarray, may: np.ndarray) -> float:
         """No move of round r scores more (``move_scores``): the best pair-and-preference
@@ -236,8 +233,7 @@ class PersonTabu:
         one per station it joins (the gaps of a group opened, else one fewer where i's
         category was missing); the last row: no category."""
         cnt, size = self.cnt[r], self.sizes[r]
-        present = cnt.any(axis=0)
-        absent = cnt == 0
+        present, absent = cnt.any(axis=0), cnt == 0
         emptied = -(absent & present).sum(axis=1)  # gaps a group loses emptying
         last = np.zeros((size.size, self.cat_rows), dtype=np.int64)  # the last column: none
         last[:, :-1] = cnt == 1
@@ -249,13 +245,11 @@ class PersonTabu:
         return leave[own, self.cat_row][:, None] + into[self.cat_row]
 
     def _move_shortfall(self, size: np.ndarray, own: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        low = self.p.min_size
-
-        def short(s):
-            return np.where((s > 0) & (s < low), low - s, 0)
-
-        leave = short(size - 1) - short(size)
-        return leave[own][:, None] + (short(size + 1) - short(size))[cols][None, :]
+        low = self.p.min_size  # the seats short of it with one fewer, as now, with one more
+        fewer, now, more = (
+            np.where((s > 0) & (s < low), low - s, 0) for s in (size - 1, size, size + 1)
+        )
+        return (fewer - now)[own][:, None] + (more - now)[cols][None, :]
 
     # -- moves -----------------------------------------------------------------------------
     def relocate(self, r: int, i: int, k: int) -> None:
