@@ -44,3 +44,9 @@ def staffed_start(request: dict, held: bool) -> tuple[Problem, np.ndarray, np.nd
     _, problem, start = started
     start = staff(problem, start)
     return problem, start, group_sizes(problem, start) >= staff_floor(problem)
+
+
+def staffing_kept(problem: Problem, staffed: np.ndarray, assign: np.ndarray) -> bool:
+    """Every station ``staffed_start`` had at its staffing floor or above still is in
+    ``assign``: the searches may not take the last needed people away."""
+    return bool((group_sizes(problem, assign)[staffed] >= staff_floor(problem)[staffed]).all())

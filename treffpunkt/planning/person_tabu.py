@@ -59,7 +59,12 @@ KICKS = 6  # random swaps of a kick
 # Steps without a new best (four kicks) before the search stops: 25 people at 10 stations
 # 0.8 -> 0.57 s, 51 at 10 tables 1.05 -> 0.75 s; of 19 requests one lost 2 new pairs.
 GIVE_UP = 400
-ZERO_ONE = np.array([0, 1], dtype=np.int32)  # the meeting counts of the pair matrices
+_ZERO_ONE = np.array([0, 1], dtype=np.int32)  # the meeting counts of ``unmet_once``
+
+
+def unmet_once_of(met: np.ndarray, valuable: np.ndarray) -> np.ndarray:
+    """(2, ...): where a pair brings a new contact and has met 0 / 1 times (``met``)."""
+    return (met == _ZERO_ONE.reshape((2,) + (1,) * met.ndim)) & valuable
 
 
 def applies(problem: Problem) -> bool:
@@ -115,7 +120,7 @@ class PersonTabu:
         p = self.p
         self.a = assign.copy()
         self.m = meet_counts(assign).astype(np.int32)
-        self.pair[:2] = unmet_once = self._unmet_once(self.m, slice(None))
+        self.pair[:2] = unmet_once = unmet_once_of(self.m, p.valuable)
         self.join = self._join(unmet_once[0], slice(None))  # kept beside: every swap needs it
         self.sizes = group_sizes(p, assign)
         self.cnt = category_counts(p, assign)
@@ -126,11 +131,6 @@ class PersonTabu:
         self.tabu = np.zeros((p.n_rounds, p.n_people), dtype=np.int64)
         self.score = plan_score(p, assign)
         self.best, self.best_score = self.a.copy(), self.score
-
-    def _unmet_once(self, met: np.ndarray, rows: int | slice) -> np.ndarray:
-        """(2, ...) for the people ``rows`` with the meeting counts ``met``: 1 where i and y
-        bring a new contact and have not met / have met once."""
-        return (met == ZERO_ONE.reshape((2,) + (1,) * met.ndim)) & self.p.valuable[rows]
 
     def _join(self, unmet: np.ndarray, rows: int | slice) -> np.ndarray:
         """What i (``rows``) gains by newly sharing a group with each y."""
@@ -245,10 +245,8 @@ class PersonTabu:
         return leave[own, self.cat_row][:, None] + into[self.cat_row]
 
     def _move_shortfall(self, size: np.ndarray, own: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        low = self.p.min_size  # the seats short of it with one fewer, as now, with one more
-        fewer, now, more = (
-            np.where((s > 0) & (s < low), low - s, 0) for s in (size - 1, size, size + 1)
-        )
+        low, s = self.p.min_size, size + np.array([[-1], [0], [1]])  # one fewer, now, one more
+        fewer, now, more = np.where((s > 0) & (s < low), low - s, 0)  # seats short of ``low``
         return (fewer - now)[own][:, None] + (more - now)[cols][None, :]
 
     # -- moves -----------------------------------------------------------------------------
@@ -259,7 +257,8 @@ class PersonTabu:
         met[i] = 0
         self.m[i] += met
         self.m[:, i] += met
-        self.pair[:2, i, :] = self.pair[:2, :, i] = unmet_once = self._unmet_once(self.m[i], i)
+        unmet_once = unmet_once_of(self.m[i], self.p.valuable[i])
+        self.pair[:2, i, :] = self.pair[:2, :, i] = unmet_once
         self.join[i, :] = self.join[:, i] = self._join(unmet_once[0], i)
         self.a[r, i] = k
         self.visits[i, old] -= 1

@@ -17,7 +17,7 @@ import numpy as np
 from .acceptance import ROUNDING, accepted
 from .feasibility import staff_floor
 from .metrics import meet_counts, most_seat_gain
-from .person_tabu import ZERO_ONE
+from .person_tabu import unmet_once_of
 from .request import Problem
 
 
@@ -98,7 +98,7 @@ class Search:
     def _pair_values(self, rows: int | slice) -> tuple[np.ndarray, np.ndarray]:
         """(joins, leaves) of the people ``rows`` (see ``__init__``)."""
         met, colleagues, new = self.met[rows], self.col_cost[rows], self.w["new_pairs"]
-        unmet, once = (met == ZERO_ONE.reshape((2,) + (1,) * met.ndim)) & self.val[rows]
+        unmet, once = unmet_once_of(met, self.val[rows])
         return new * unmet - colleagues, new * once - colleagues
 
     def _refresh_pair_values(self, i: int) -> None:
