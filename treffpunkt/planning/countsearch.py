@@ -35,6 +35,7 @@ import time
 
 import numpy as np
 
+from . import codejumps
 from .codes import _code_space
 from .errors import PlanningError
 from .feasibility import fixed_load, seat_hosts, staff_floor
@@ -58,6 +59,7 @@ ROOMY = 1.1
 # 1, 3,327 at 3.2; 45 people at 5 stations of 12 about the same at 1 and 1.1).
 START_TEMPERATURE = 1.0
 PEOPLE_PER_DEGREE = 8
+WINDOW = 128  # steps over which the moves are counted (``anneal``)
 
 
 def applies(problem: Problem) -> bool:
@@ -280,13 +282,23 @@ class CodeAnnealer:
 
     def anneal(self, steps: int, deadline: float) -> list[int]:
         """The best codes seen over ``steps`` heat-bath steps (a random person draws a new
-        code of their group); ``deadline`` (perf_counter) only as a safety stop."""
+        code of their group); ``deadline`` (perf_counter) only as a safety stop. Where the
+        last ``WINDOW`` steps moved so few people that scoring everybody per move is cheaper,
+        the rest skips the idle steps (``codejumps.py``)."""
         value, best_value, best = 0.0, 0.0, self.carried.copy()
         who = self.rng.integers(self.people.size, size=steps).tolist()
         draws = self.rng.random(steps).tolist()
+        jump_cost, moved = codejumps.cost_in_steps(self), 0
         for step in range(steps):
-            if step % 64 == 0 and time.perf_counter() > deadline:
-                break
+            if step % WINDOW == 0:
+                if step and moved * jump_cost < WINDOW:  # mostly idle: skip the idle steps
+                    best_value, best = codejumps.Jumps(self).anneal(
+                        step, steps, deadline, value=value, best=(best_value, best)
+                    )
+                    break
+                moved = 0
+                if time.perf_counter() > deadline:
+                    break
             temperature = self.start_temperature * (1 - step / steps) + 1e-3
             i = who[step]
             cost = self.costs(i)
@@ -298,6 +310,7 @@ class CodeAnnealer:
             if v == u:
                 continue
             self._carry(i, v)
+            moved += 1
             value += float(cost[v - self.span[self.group_of[i]][0]])
             if value < best_value - 1e-9:
                 best_value, best = value, self.carried.copy()
