@@ -78,6 +78,19 @@ handle = background.start(lambda: time.sleep(60))
 os.kill(handle.pid, signal.SIGINT)  # Ctrl-C: the child ends, it does not run our handler
 out["interrupted"], out["interrupted_seconds"] = seconds(handle.result)
 out["handler_ran_in_child"] = os.path.exists(marker)
+parent = os.getpid()
+def slow(task):
+    time.sleep(0.05)
+    return task, os.getpid() == parent
+shared = background.Shared([lambda task=task: slow(task) for task in range(8)])
+time.sleep(0.2)  # meanwhile the child takes the last tasks
+out["shared"] = shared.results(float("inf"))
+def here_only(task):
+    if os.getpid() != parent:
+        raise RuntimeError("the child fails")
+    return task
+shared = background.Shared([lambda task=task: here_only(task) for task in range(4)])
+out["child_failed"] = shared.results(float("inf"))
 taken.clear()
 out["plan"] = plan(json.loads(sys.argv[1]))
 out["plan_taken"] = taken[:]
@@ -148,6 +161,32 @@ def test_ctrl_c_ends_the_child_without_running_the_callers_handler(alone):
     assert alone["interrupted"] is None
     assert alone["interrupted_seconds"] < 5
     assert alone["handler_ran_in_child"] is False
+
+
+@needs_two_cores
+def test_shared_tasks_come_back_in_order_the_last_ones_from_the_child(alone):
+    tasks = [task for task, _ in alone["shared"]]
+    here = [computed_here for _, computed_here in alone["shared"]]
+
+    assert tasks == list(range(8))
+    assert here[0] is True  # the caller begins with the first
+    assert here[-1] is False  # the child with the last
+    assert here == sorted(here, reverse=True)  # one run each: they met once
+
+
+@needs_two_cores
+def test_tasks_the_child_did_not_deliver_are_computed_here(alone):
+    assert alone["child_failed"] == [0, 1, 2, 3]
+
+
+def test_shared_tasks_without_a_child_are_all_computed_here_in_order():
+    done = []
+    shared = background.Shared([lambda task=task: done.append(task) or task for task in range(5)],
+                               fork=False)  # fmt: skip
+
+    assert shared.child is None
+    assert shared.results(float("inf")) == [0, 1, 2, 3, 4]
+    assert done == [0, 1, 2, 3, 4]
 
 
 def test_beside_other_threads_nothing_is_forked():

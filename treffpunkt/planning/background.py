@@ -15,10 +15,12 @@ no result by the deadline) comes back as None, and the caller computes the resul
 
 from __future__ import annotations
 
+import mmap
 import os
 import pickle
 import select
 import signal
+import struct
 import threading
 import time
 from collections.abc import Callable
@@ -99,6 +101,52 @@ def result_or(handle: Forked | None, compute: Callable[[], Any], deadline: float
     same value either way (the work is deterministic), only sooner from a child."""
     found = None if handle is None else handle.result(deadline)
     return compute() if found is None else found
+
+
+class Shared:
+    """Tasks shared with a child: the child takes them from the last one, the caller
+    (:meth:`results`) from the first, until the two meet; the results in task order, the
+    same as computed here alone. Each marks the task it starts in shared memory before it
+    looks at the other's mark, so they rarely compute one twice (a race costs time, never a
+    result), and the caller computes whatever the child did not deliver (it failed, was too
+    slow, or the two stopped short of each other)."""
+
+    def __init__(self, tasks: list[Callable[[], Any]], *, fork: bool = True) -> None:
+        self.tasks = tasks
+        self.marks = mmap.mmap(-1, 16)  # the caller's next task, the child's latest
+        self._mark(0, 0)
+        self._mark(1, len(tasks))
+        self.child = start(self._from_the_last) if fork and len(tasks) > 1 else None
+
+    def _mark(self, side: int, task: int) -> None:
+        struct.pack_into("q", self.marks, 8 * side, task)
+
+    def _seen(self, side: int) -> int:
+        return struct.unpack_from("q", self.marks, 8 * side)[0]
+
+    def _from_the_last(self) -> dict[int, Any]:
+        done = {}
+        for task in reversed(range(len(self.tasks))):
+            self._mark(1, task)
+            if self._seen(0) > task:  # the caller has begun it
+                break
+            done[task] = self.tasks[task]()
+        return done
+
+    def results(self, deadline: float) -> list[Any]:
+        mine = {}
+        for task in range(len(self.tasks)):
+            self._mark(0, task + 1)
+            if self._seen(1) <= task:  # the child has begun it
+                break
+            mine[task] = self.tasks[task]()
+        theirs = (None if self.child is None else self.child.result(deadline)) or {}
+        return [mine[task] if task in mine else theirs[task] if task in theirs
+                else self.tasks[task]() for task in range(len(self.tasks))]  # fmt: skip
+
+    def cancel(self) -> None:
+        if self.child is not None:
+            self.child.cancel()
 
 
 _in_child = False  # a child computes its work alone: no grandchildren on two cores

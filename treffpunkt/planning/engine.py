@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
 from . import background, countsearch, crowded, largest, polish
-from .background import Forked
+from .background import Forked, Shared
 from .chains import wants_chains
 from .errors import OutOfTime, PlanningError
 from .feasibility import FEW_ATTEMPTS, check_feasible
@@ -99,42 +100,42 @@ def _solve(problem: Problem, bound: int, deadline: float) -> tuple[np.ndarray, s
 
 
 def _start_roomy(problem: Problem, deadline: float, *,
-                   has_rival: bool) -> tuple[Forked | None, Callable[[str], list]]:  # fmt: skip
+                 has_rival: bool) -> tuple[Shared, Callable[[str], list]]:  # fmt: skip
     """The starts for roomy stations (the crowded greedy plans, ``crowded.py``, 0.1-0.25 s for
     100-200 people, one of them with the large stations resting in turn, and the cluster
-    design on the largest stations, ``largest.py``, up to 0.2 s): the child computing half of
-    the crowded plans, the resting one and the design on the second core while the
-    constructions, the greedy plan and the other half are built (None where it does not
-    fork), and the function that returns them all as (plan, name) given the name of the best
-    candidate so far. None in the chain regime (chain swaps reshape the plan there), nor
-    where the code search's plan is best and meets its rival (which starts from the crowded
-    plans, not the resting one: from there it lost, 3,470 -> 3,357 new pairs); where that
-    plan loses, all crowded plans are computed here. The design never runs beside the code
-    search: a start that outranked its plan would cost a second search where the rival's
-    single one suffices (80 people at 6 stations of 16 for 4 rounds: 0.77 -> 1.05 s for the
-    same 1,951 new pairs)."""
+    design on the largest stations, ``largest.py``, up to 0.2 s), shared with a child on the
+    second core (``background.Shared``: it takes them from the design backwards while the
+    constructions and the greedy plan are built here, and this process the rest from the
+    first crowded plan on when it needs them), and the function that returns them all as
+    (plan, name) given the name of the best candidate so far. None in the chain regime
+    (chain swaps reshape the plan there), nor where the code search's plan is best and meets
+    its rival (which starts from the crowded plans, not the resting one: from there it
+    lost, 3,470 -> 3,357 new pairs); the rival has the second core there, so all of them
+    are computed here. The design never runs beside the code search: a start that outranked
+    its plan would cost a second search where the rival's single one suffices (80 people at
+    6 stations of 16 for 4 rounds: 0.77 -> 1.05 s for the same 1,951 new pairs). Where the
+    child took half the crowded plans, the resting one and the design, this process waited
+    0.08-0.43 s for it (100-160 people at 8-12 stations); shared task by task, 0-0.08 s."""
     chains = wants_chains(problem)
     counts = [] if chains else crowded.held_counts(problem)
     designed = not chains and not has_rival and largest.applies(problem)
-    split = len(counts) if has_rival else len(counts) // 2
-    here, there = counts[:split], counts[split:]
 
-    def held(part: list[int]) -> list[tuple[np.ndarray, str]]:
-        return [(plan, crowded.NAME) for plan in crowded.crowded_plans(problem, deadline, part)]
+    def held(count: int) -> list[Start]:
+        return [(plan, crowded.NAME) for plan in crowded.crowded_plans(problem, deadline, [count])]
 
-    def elsewhere() -> list[tuple[np.ndarray, str]]:
-        plans = crowded.resting_plans(problem, deadline) if counts else []  # where held ones are
-        resting = [(plan, crowded.NAME) for plan in plans]
-        return held(there) + resting + (_largest_start(problem, deadline) if designed else [])
+    def resting() -> list[Start]:
+        return [(plan, crowded.NAME) for plan in crowded.resting_plans(problem, deadline)]
 
-    child = background.start(elsewhere) if there or designed else None
+    tasks = [partial(held, count) for count in counts] + ([resting] if counts else [])
+    tasks += [partial(_largest_start, problem, deadline)] if designed else []
+    shared = Shared(tasks, fork=not has_rival)
 
-    def starts(best: str) -> list[tuple[np.ndarray, str]]:
+    def starts(best: str) -> list[Start]:
         if has_rival and best == countsearch.NAME:
             return []
-        return held(here) + background.result_or(child, elsewhere, deadline)
+        return [start for found in shared.results(deadline) for start in found]
 
-    return child, starts
+    return shared, starts
 
 
 def _start_codes(problem: Problem, deadline: float,
