@@ -132,9 +132,9 @@ def test_the_second_search_starts_from_the_next_best_candidate_where_the_design_
     assert _runner_up(ranked) == ("crowded", CROWDED)
 
 
-def test_the_search_goes_on_from_the_start_that_leads_after_a_quarter_of_its_steps():
+def test_the_search_goes_on_from_the_start_that_leads_after_half_its_steps():
     # Where the design ranks first, its search is compared with one from the next candidate
-    # after a quarter of the tabu steps (polish._probed); the leader's search runs on as if
+    # after half the tabu steps (polish._probed); the leader's search runs on as if
     # never paused. Here a random plan against a greedy one, either way round.
     problem = parse_request(uneven_stations())
     greedy = (staff(problem, greedy_plan(problem, 0)), "greedy")

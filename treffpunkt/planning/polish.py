@@ -64,12 +64,12 @@ CODE_TABU_PEOPLE = 80
 CODE_TABU_SHARE = 0.5  # of the tabu search's budget
 LONE_PAIRS = 10  # a table of one in the annealing after company is found (``_with_company``)
 LONE_SHARE = 0.25  # of the annealing's budget there (all of it: 0-3 pairs more, 4 times the work)
-# Of the tabu search's budget, for each start compared (``_probed``): the first search,
-# from the design, looks early (a stalled design shows by then); the second, from another
-# start, weighs the design later (it leads early and can stall: 4,533 -> 4,407 new pairs on
-# realistic request 202 where it looked after a quarter).
-PROBE_SHARE = 0.25
-SECOND_PROBE_SHARE = 0.5
+# Of the tabu search's budget, for each start compared (``_probed``): the design leads early
+# and can stall (4,533 -> 4,407 new pairs on realistic request 202 where the second search
+# looked after a quarter). The first search looked after a quarter until 2026-11-27; after
+# half, realistic 0-199 at seeds 1 (and 2 for 100-199): 2 of 264 plans better (#88 8,068 ->
+# 8,095, #123 4,524 -> 4,550), none worse, no more time (the second search is the longer).
+PROBE_SHARE = 0.5
 
 
 def search_steps(problem: Problem, *, after_tabu: bool = False) -> int:
@@ -129,18 +129,18 @@ def polish_twice(problem: Problem, plan: np.ndarray, name: str, deadline: float,
     other = second_seed(problem)
 
     def search(seeded: Problem) -> tuple[np.ndarray, str]:
-        start, start_name, fallback, probe = plan, name, None, PROBE_SHARE
+        start, start_name, fallback = plan, name, None
         if seeded is other and other_start is not None:
             start, start_name = other_start
             if name == largest.NAME:
-                fallback, probe = (plan, name), SECOND_PROBE_SHARE
+                fallback = (plan, name)
         elif seeded is other and name == GREEDY:  # another seed's greedy plan, if any
             start = _greedy_or_none(other, deadline)
             start = plan if start is None else start
         elif name == largest.NAME:
             fallback = other_start
         return _polish(seeded, start, start_name, deadline, greedy=greedy, target=target,
-                       fallback=fallback, probe=probe)  # fmt: skip
+                       fallback=fallback)  # fmt: skip
 
     second = background.start(lambda: search(other))
     try:
@@ -168,8 +168,7 @@ def _greedy_or_none(problem: Problem, deadline: float) -> np.ndarray | None:
 
 def _polish(problem: Problem, plan: np.ndarray, name: str, deadline: float, *,
             greedy: np.ndarray | None, target: float, rival: Forked | None = None,
-            fallback: tuple[np.ndarray, str] | None = None,
-            probe: float = PROBE_SHARE) -> tuple[np.ndarray, str]:  # fmt: skip
+            fallback: tuple[np.ndarray, str] | None = None) -> tuple[np.ndarray, str]:  # fmt: skip
     """Local search from the best candidate, and the name of the plan it started from:
     chain swaps where rounds come close to the station count (there single-round swaps
     mostly revisit a station), else single-round moves (``_single_round_search``), with
@@ -197,7 +196,7 @@ def _polish(problem: Problem, plan: np.ndarray, name: str, deadline: float, *,
             plan, name = found
         return _anneal(problem, plan, problem.seed, deadline, after_tabu=True, target=target), name
     if fallback is not None and tabu_applies(problem):  # stations mode: no tables to fit
-        plan, name = _probed(problem, (plan, name), fallback, deadline, target, probe)
+        plan, name = _probed(problem, (plan, name), fallback, deadline, target)
         plan = _anneal(problem, plan, problem.seed, deadline, after_tabu=True, target=target)
     else:
         plan = _single_round_search(problem, plan, problem.seed, deadline, target)
@@ -223,8 +222,9 @@ def _probed(problem: Problem, start: tuple[np.ndarray, str], fallback: tuple[np.
 
     Measured on the 47 requests among ``realistic.request(n)``, n < 200, where the design
     ranks first or second (seeds 1-2), and on realistic 200-299 (seed 1). The first search
-    so: 6 and 3 plans better (up to +1.5 %), none worse, the rest the same, for about a
-    tenth more time on those requests. The second search so, after half its tabu steps: 37
+    so, after a quarter of its tabu steps: 6 and 3 plans better (up to +1.5 %), none worse,
+    the rest the same, for about a tenth more time on those requests (after half: 2 more
+    plans better, ``PROBE_SHARE``). The second search so, after half its tabu steps: 37
     better and 6 worse (+0.07 % new pairs in all), 8 better and 1 worse (-0.11 %; +0.04 %),
     8 % more time again; after a quarter, 200-299 lost (-0.01 %). Weighing every first
     search against its runner-up (172 plans of n < 100) changed no plan but those."""
