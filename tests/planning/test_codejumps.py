@@ -1,5 +1,5 @@
-"""The code-count search without its idle steps: everybody's codes scored at once, exactly as
-one by one, and the annealing handing over to it where steps go idle."""
+"""The code-count search once its steps go idle: everybody's codes scored at once, exactly as
+one by one, a move for every scoring, and the annealing handing over to it."""
 
 import math
 
@@ -59,7 +59,7 @@ def test_everybody_scored_at_once_as_one_by_one(request, held, moves):
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(roomy_meetings(), st.integers(0, 1))
-def test_skipping_idle_steps_keeps_the_rules_and_knows_its_exact_gain(request, held):
+def test_a_move_every_time_keeps_the_rules_and_knows_its_exact_gain(request, held):
     found = started(request, held)
     if found is None:
         return
@@ -87,7 +87,7 @@ class Counted(CodeAnnealer):
         return super().costs(i)
 
 
-def test_once_steps_go_idle_the_annealing_skips_them(monkeypatch):
+def test_once_steps_go_idle_the_annealing_moves_every_time(monkeypatch):
     # 35 people at 3 stations of 11-22 for 3 rounds, a host at each, three absent for a
     # round, organisations of 7-9: nearly every draw keeps the code one has.
     request = roomy(35, 3, 0, 3)
@@ -100,15 +100,15 @@ def test_once_steps_go_idle_the_annealing_skips_them(monkeypatch):
     for i, person in enumerate(people[3:]):
         person["organisation"] = f"o{i % 4}"
     problem = parse_request(request)
-    skipping = Counted(problem, seed=1)
-    assert skipping.start()
-    steps = countsearch._steps(problem, skipping)
-    best = skipping.plan(skipping.anneal(steps, math.inf))
+    handing_over = Counted(problem, seed=1)
+    assert handing_over.start()
+    steps = countsearch._steps(problem, handing_over)
+    best = handing_over.plan(handing_over.anneal(steps, math.inf))
     monkeypatch.setattr(countsearch, "WINDOW", steps + 1)  # never hands over
     stepping = Counted(problem, seed=1)
     stepping.start()
     stepping.anneal(steps, math.inf)
 
     assert stepping.scored == steps
-    assert skipping.scored < steps // 4
+    assert handing_over.scored < steps // 4
     assert rule_breaks(request, as_rounds(problem, best)) == []

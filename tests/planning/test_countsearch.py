@@ -196,7 +196,7 @@ def test_the_code_plan_has_the_tabu_search_before_it_meets_its_rival(monkeypatch
     unpolished = plan(request)
 
     assert (fair["algorithm"], fair["metrics"]["new_pairs"]) == (
-        "code-count search + local search", 1312)  # fmt: skip
+        "code-count search + local search", 1303)  # fmt: skip
     assert (unpolished["algorithm"], unpolished["metrics"]["new_pairs"]) == (
         "greedy, large stations first + local search", 1298)  # fmt: skip
     assert rule_breaks(request, fair["rounds"]) == []

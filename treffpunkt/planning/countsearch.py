@@ -284,14 +284,14 @@ class CodeAnnealer:
         """The best codes seen over ``steps`` heat-bath steps (a random person draws a new
         code of their group); ``deadline`` (perf_counter) only as a safety stop. Where the
         last ``WINDOW`` steps moved so few people that scoring everybody per move is cheaper,
-        the rest skips the idle steps (``codejumps.py``)."""
+        the rest of the budget buys a move per scoring (``codejumps.py``)."""
         value, best_value, best = 0.0, 0.0, self.carried.copy()
         who = self.rng.integers(self.people.size, size=steps).tolist()
         draws = self.rng.random(steps).tolist()
         jump_cost, moved = codejumps.cost_in_steps(self), 0
         for step in range(steps):
             if step % WINDOW == 0:
-                if step and moved * jump_cost < WINDOW:  # mostly idle: skip the idle steps
+                if step and moved * jump_cost < WINDOW:  # mostly idle: a move every time
                     best_value, best = codejumps.Jumps(self).anneal(
                         step, steps, deadline, value=value, best=(best_value, best)
                     )
