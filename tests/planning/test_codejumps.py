@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from treffpunkt.planning import countsearch
-from treffpunkt.planning.codejumps import Jumps
+from treffpunkt.planning.codejumps import Jumps, cost_in_steps
 from treffpunkt.planning.countsearch import CodeAnnealer, applies
 from treffpunkt.planning.frozen import rule_violations
 from treffpunkt.planning.request import parse_request
@@ -46,7 +46,7 @@ def test_everybody_scored_at_once_as_one_by_one(request, held, moves):
     if found is None:
         return
     _, search = found
-    jumps = Jumps(search)
+    jumps = Jumps(search, cost_in_steps(search))
     for draw in [None, *moves]:  # at the start, then after each random allowed move
         if draw is not None:
             i = draw % search.people.size
@@ -65,7 +65,7 @@ def test_a_move_every_time_keeps_the_rules_and_knows_its_exact_gain(request, hel
         return
     request, search = found
     start = as_rounds(search.p, search.plan(search.carried.tolist()))
-    change, codes = Jumps(search).anneal(
+    change, codes = Jumps(search, cost_in_steps(search)).anneal(
         0, 300, math.inf, value=0.0, best=(0.0, search.carried.copy())
     )
     best = search.plan(codes.tolist())

@@ -44,12 +44,10 @@ def cost_in_steps(search: CodeAnnealer) -> float:
 class Jumps:
     """``CodeAnnealer.anneal`` as a sequence of moves; ``costs_of(g)`` scores group g."""
 
-    def __init__(self, search: CodeAnnealer) -> None:
+    def __init__(self, search: CodeAnnealer, charge: float) -> None:
         self.s = s = search
-        group_of = np.array(s.group_of, dtype=np.int64)
-        self.members = [np.flatnonzero(group_of == g) for g in range(len(s.span))]
-        self.own = [np.array([s.own_cost[i] for i in people]).reshape(people.size, hi - lo)
-                    for people, (lo, hi) in zip(self.members, s.span, strict=True)]  # fmt: skip
+        self.charge = charge  # steps a move costs (``cost_in_steps``)
+        self.members, self.own = s.members, s.own_by_group
         self.groups = [g for g, people in enumerate(self.members) if people.size]
         self.offsets = np.cumsum([0] + [self.members[g].size for g in self.groups])  # of rows
 
@@ -84,12 +82,11 @@ class Jumps:
         ``best`` or better."""
         s = self.s
         best_value, best_codes = best
-        charge = cost_in_steps(s)
         while time.perf_counter() <= deadline:
             temperature = s.start_temperature * (1 - step / steps) + 1e-3
             scored = [self._scored(g, temperature) for g in self.groups]
             chance = np.concatenate([c for _, _, c in scored])
-            step += charge
+            step += self.charge
             if step > steps or not chance.sum() > 0.0:  # out of budget, or frozen
                 break
             slot, row, pick = self._draw_move(scored, chance)

@@ -147,7 +147,13 @@ class CodeAnnealer:
         self.agree = self._agreements()
         self.never = (self.agree == 0).astype(np.int8)
         self._side_pairs()
-        self.own_cost = self._personal_costs()
+        group_of = np.array(self.group_of, dtype=np.int64)
+        self.members = [np.flatnonzero(group_of == g) for g in range(len(self.span))]
+        self.own_by_group = self._personal_costs()  # (members, codes) per group
+        self.own_cost = [np.empty(0)] * self.people.size  # per person: their row of it
+        for members, own in zip(self.members, self.own_by_group, strict=True):
+            for row, i in enumerate(members):
+                self.own_cost[i] = own[row]
         self.dist = np.zeros(len(self.codes))  # people on codes that never meet each code
         # [i, u]: i's worthless partners whom code u never meets, colleagues' rounds shared
         # with u (kept up to date move by move: a step reads one row instead of a gather);
@@ -181,9 +187,10 @@ class CodeAnnealer:
         self.colleague_cost = p.weights["colleagues"] / new if new > 0 else 0.0
 
     def _personal_costs(self) -> list[np.ndarray]:
-        """Per person, each code's cost of their own: a host (fixed person) with a new contact
-        never met is a pair lost, a colleague host costs the colleague weight per round
-        shared, and preference points count at their weight (all in pairs)."""
+        """Per attendance group (members x codes), each code's cost of the member's own: a
+        host (fixed person) with a new contact never met is a pair lost, a colleague host
+        costs the colleague weight per round shared, and preference points count at their
+        weight (all in pairs)."""
         p = self.p
         hosts = np.flatnonzero(p.fixed >= 0)
         at_host = (self.stations[:, :, None] == p.fixed[hosts]) & p.present[:, hosts]
@@ -191,10 +198,8 @@ class CodeAnnealer:
         at = (self.stations[:, :, None] == np.arange(p.n_stations)).sum(axis=1).astype(float)
         new = p.weights["new_pairs"]
         preference_worth = p.weights["preferences"] / new if new > 0 else 0.0
-        out: list[np.ndarray] = [np.empty(0)] * self.people.size
-        group_of = np.array(self.group_of)
-        for g, (lo, hi) in enumerate(self.span):  # one product per group, not per person
-            mine = np.flatnonzero(group_of == g)
+        out = []
+        for mine, (lo, hi) in zip(self.members, self.span, strict=True):  # one product a group
             people = self.people[mine]
             worth = ~p.worthless[np.ix_(people, hosts)]
             cost = worth.astype(float) @ (shared[lo:hi] == 0).T
@@ -202,8 +207,7 @@ class CodeAnnealer:
             cost += self.colleague_cost * colleague
             if p.pref[people].any():
                 cost -= preference_worth * (p.pref[people] @ at[lo:hi].T)
-            for row, i in enumerate(mine):
-                out[i] = cost[row]
+            out.append(cost)
         return out
 
     def _code_cells(self, u: int) -> np.ndarray:
@@ -292,7 +296,7 @@ class CodeAnnealer:
         for step in range(steps):
             if step % WINDOW == 0:
                 if step and moved * jump_cost < WINDOW:  # mostly idle: a move every time
-                    best_value, best = codejumps.Jumps(self).anneal(
+                    best_value, best = codejumps.Jumps(self, jump_cost).anneal(
                         step, steps, deadline, value=value, best=(best_value, best)
                     )
                     break
